@@ -1,0 +1,137 @@
+"""``publisher import`` and ``publisher articles``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from pathlib import Path
+
+import click
+
+from publisher.cli import Project, pass_project
+from publisher.importing import ImportFailure, import_paths
+from publisher.library import Library
+from publisher.model import Article
+
+FORMATS = ["auto", "news-text", "markdown"]
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+    help="Source format; auto detects it per file.",
+)  # fmt: skip
+@click.option(
+    "--language", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
+    help="Language of the articles; auto detects it from the text.",
+)  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Parse and report, but write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the imported articles as JSON.")
+@pass_project
+def import_command(
+    project: Project, paths: tuple[Path, ...], fmt: str, language: str, dry_run: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Import articles from PATHS (files or folders) into the library.
+
+    Prints one line per article (slug, title, warnings) to stderr. A file that cannot be
+    imported is reported with its reason and the others go on; the exit status is then 4.
+    Importing the same source file again updates its article instead of adding another.
+    """
+    library = Library(project.config.articles_dir)
+    imported, failures = [], 0
+    for outcome in import_paths(
+        paths, library, fmt=fmt, language=None if language == "auto" else language,
+        dry_run=dry_run,
+    ):  # fmt: skip
+        if isinstance(outcome, ImportFailure):
+            failures += 1
+            click.echo(f"failed   {outcome.path}: {outcome.reason}", err=True)
+            continue
+        imported.append(outcome.article)
+        action = f"would be {outcome.action}" if dry_run else outcome.action
+        click.echo(f"{action:<9} {outcome.article.slug}  {outcome.article.title}", err=True)
+        for warning in outcome.warnings:
+            click.echo(f"  warning: {warning}", err=True)
+    if as_json:
+        _echo_json([a.to_json() for a in imported])
+    click.echo(
+        f"{len(imported)} imported, {failures} failed{' (dry run: nothing written)' * dry_run}",
+        err=True,
+    )
+    if failures:
+        raise SystemExit(4)
+
+
+@click.group()
+def articles() -> None:
+    """List and show the articles in the library."""
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2017-08-12") from None
+    if parsed.tzinfo is None:
+        parsed = datetime.combine(parsed.date(), time.min).astimezone()
+    return parsed
+
+
+@articles.command("list")
+@click.option("--keyword", help="Only articles with this keyword (accents and case ignored).")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
+@pass_project
+def list_command(project: Project, keyword: str | None, since: str | None, as_json: bool) -> None:
+    """List the library's articles: slug, date, title."""
+    found = Library(project.config.articles_dir).find(keyword=keyword, since=_parse_since(since))
+    if as_json:
+        _echo_json([a.to_json() for a in found])
+        return
+    for article in found:
+        date = article.published.date().isoformat() if article.published else "----------"
+        click.echo(f"{article.slug}  {date}  {article.title}")
+
+
+@articles.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@pass_project
+def show_command(project: Project, slug: str, as_json: bool) -> None:
+    """Show one article: its fields, figures and body."""
+    article = Library(project.config.articles_dir).get(slug)
+    if as_json:
+        _echo_json(article.to_json())
+        return
+    click.echo(format_article(article))
+
+
+def format_article(article: Article) -> str:
+    """A readable summary of an article for the terminal."""
+    lines = [f"{article.slug}", f"  title:     {article.title}"]
+    if article.kicker:
+        lines.append(f"  kicker:    {article.kicker}")
+    lines += [
+        f"  published: {article.published.isoformat() if article.published else '-'}",
+        f"  source:    {article.source or '-'}",
+        f"  authors:   {', '.join(article.authors) or '-'}",
+        f"  language:  {article.language or '-'}",
+        f"  keywords:  {', '.join(article.keywords) or '-'}",
+    ]
+    if article.suggested_keywords:
+        lines.append(f"  suggested: {', '.join(article.suggested_keywords)}")
+    for figure in article.figures:
+        credit = f" (credit: {figure.credit})" if figure.credit else ""
+        lines.append(
+            f"  figure after paragraph {figure.after_paragraph}: {figure.caption}{credit}"
+        )
+    lines += ["", article.lead, *("\n" + p for p in article.paragraphs)]
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""The import stage: source files → articles in the library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher.errors import InputError, PublisherError
+from publisher.importers import pick_importer, read_source
+from publisher.library import Library
+from publisher.model import Article
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One source file imported: the article as saved, what saving did, and any warnings."""
+
+    path: Path
+    article: Article
+    action: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """One source file that could not be imported, and why."""
+
+    path: Path
+    reason: str
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and the visible files of folders (recursively, sorted)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
+                    yield child
+        else:
+            yield path
+
+
+def import_article(
+    path: Path, library: Library, *, fmt: str = "auto", language: str | None = None,
+    dry_run: bool = False,
+) -> Imported:  # fmt: skip
+    """Read, parse and save one source file."""
+    source = read_source(path)
+    importer = pick_importer(source, fmt)
+    result = importer.parse(source, language=language)
+    saved = library.save(result.article, dry_run=dry_run)
+    return Imported(path, saved.article, saved.action, result.warnings)
+
+
+def import_paths(
+    paths: Iterable[Path], library: Library, *, fmt: str = "auto", language: str | None = None,
+    dry_run: bool = False,
+) -> Iterator[Imported | ImportFailure]:  # fmt: skip
+    """Import every file; a bad file becomes an ``ImportFailure`` and the others go on."""
+    for path in expand_paths(paths):
+        try:
+            yield import_article(path, library, fmt=fmt, language=language, dry_run=dry_run)
+        except InputError as exc:
+            yield ImportFailure(path, _reason(exc, path))
+        except PublisherError:
+            raise  # library and config errors stop the whole import
+
+
+def _reason(exc: InputError, path: Path) -> str:
+    """The error without repeating the file name the report already shows."""
+    if exc.where in (str(path), path.name):
+        return str(InputError(exc.message, problems=exc.problems))
+    return str(exc)

@@ -1,0 +1,161 @@
+"""The article library: ``articles/<slug>.md`` files; lookup, listing, search, safe writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from publisher import articlefile
+from publisher.errors import InputError, LibraryError
+from publisher.model import Article
+from publisher.text import fold, slugify
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving did: ``created``, ``updated`` or ``unchanged``, and the slug it used."""
+
+    article: Article
+    action: str
+    path: Path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Library:
+    """A folder of article files. Reads lazily and keeps an index of slugs and sources."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._by_source: dict[str, str] | None = None
+        self._slugs: set[str] | None = None
+
+    def _check_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise LibraryError("the article library path is not a folder", where=str(self.root))
+
+    def path_for(self, slug: str) -> Path:
+        return self.root / f"{slug}.md"
+
+    def slugs(self) -> list[str]:
+        """Every slug in the library, sorted."""
+        self._check_root()
+        if not self.root.exists():
+            return []
+        return sorted(p.stem for p in self.root.glob("*.md") if not p.name.startswith("."))
+
+    def get(self, slug: str) -> Article:
+        """The article with this slug; ``LibraryError`` with close matches when there is none."""
+        self._check_root()
+        path = self.path_for(slug)
+        if slug != slugify(slug, max_length=200) and not path.exists():
+            raise LibraryError(f"no article {slug!r}: slugs are lower-case ASCII with hyphens")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise LibraryError(f"no article {slug!r}{_suggest(slug, self.slugs())}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"cannot read article: {exc}", where=str(path)) from exc
+        return articlefile.loads(text, slug=slug, where=str(path))
+
+    def articles(self) -> Iterator[Article]:
+        """Every article, in slug order; a broken file raises ``InputError`` naming it."""
+        for slug in self.slugs():
+            yield self.get(slug)
+
+    def find(
+        self, *, keyword: str | None = None, since: datetime | None = None
+    ) -> list[Article]:
+        """Articles matching a keyword (accent- and case-insensitive) and published since a time."""
+        wanted = fold(keyword) if keyword else None
+        found = []
+        for article in self.articles():
+            if wanted is not None:
+                tags = [fold(k) for k in (*article.keywords, *article.suggested_keywords)]
+                if not any(wanted == t or wanted in t.split(" ") or wanted in t for t in tags):
+                    continue
+            if since is not None and (article.published is None or article.published < since):
+                continue
+            found.append(article)
+        return found
+
+    def _index(self) -> tuple[dict[str, str], set[str]]:
+        if self._by_source is None or self._slugs is None:
+            by_source: dict[str, str] = {}
+            slugs = set(self.slugs())
+            for slug in slugs:
+                try:
+                    article = self.get(slug)
+                except InputError:
+                    continue  # a broken file keeps its slug reserved but matches no source
+                if article.provenance.source_file:
+                    by_source[article.provenance.source_file] = slug
+            self._by_source, self._slugs = by_source, slugs
+        return self._by_source, self._slugs
+
+    def plan_slug(self, article: Article) -> tuple[str, Article | None]:
+        """The slug an article would be saved under, and the article it would replace."""
+        by_source, slugs = self._index()
+        source = article.provenance.source_file
+        if source and source in by_source:
+            slug = by_source[source]
+            return slug, self.get(slug)
+        if article.slug and article.slug in slugs:
+            existing = self.get(article.slug)
+            if source and existing.provenance.source_file in ("", source):
+                return article.slug, existing
+        base = article.slug or slugify(article.title)
+        slug, n = base, 2
+        while slug in slugs:
+            slug, n = f"{base}-{n}", n + 1
+        return slug, None
+
+    def save(self, article: Article, *, dry_run: bool = False) -> SaveResult:
+        """Save a new article under a unique slug, or update the one imported from its source."""
+        self._check_root()
+        slug, existing = self.plan_slug(article)
+        article = article.with_(slug=slug)
+        path = self.path_for(slug)
+        if existing is not None and articlefile.dumps(existing) == articlefile.dumps(article):
+            return SaveResult(article, "unchanged", path)
+        action = "updated" if existing is not None else "created"
+        if not dry_run:
+            try:
+                write_atomic(path, articlefile.dumps(article))
+            except OSError as exc:
+                raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
+        by_source, slugs = self._index()
+        slugs.add(slug)
+        if article.provenance.source_file:
+            by_source[article.provenance.source_file] = slug
+        return SaveResult(article, action, path)
+
+    def replace(self, article: Article) -> Path:
+        """Write an existing article back under its own slug (editor commands)."""
+        if not article.slug:
+            raise LibraryError("cannot replace an article without a slug")
+        path = self.path_for(article.slug)
+        write_atomic(path, articlefile.dumps(article))
+        return path
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    return f" (did you mean: {', '.join(close)}?)" if close else ""

@@ -1,0 +1,94 @@
+"""Plain, frozen data: what every stage passes around.
+
+Models hold normalised values only (NFC text, clean whitespace, aware datetimes); the code
+that builds them (importers, the library, compose) is responsible for that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image with its caption; ``after_paragraph`` counts the body paragraphs before it."""
+
+    src: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    after_paragraph: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "src": self.src,
+            "alt": self.alt,
+            "caption": self.caption,
+            "credit": self.credit,
+            "after_paragraph": self.after_paragraph,
+        }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an article came from: the source file's name, the importer, the source's hash."""
+
+    source_file: str = ""
+    importer: str = ""
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "source_file": self.source_file,
+            "importer": self.importer,
+            "content_hash": self.content_hash,
+        }
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``lead`` and ``paragraphs`` are Markdown strings (one paragraph each)."""
+
+    title: str
+    slug: str = ""
+    kicker: str = ""
+    published: datetime | None = None
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = ""
+    lead: str = ""
+    paragraphs: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    keywords: tuple[str, ...] = ()
+    suggested_keywords: tuple[str, ...] = ()
+    glossary: dict[str, str] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def __post_init__(self) -> None:
+        if self.published is not None and self.published.tzinfo is None:
+            raise ValueError("Article.published must be timezone-aware")
+
+    def with_(self, **changes: Any) -> Article:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """The article JSON of DESIGN.md (plus suggestions, glossary and provenance)."""
+        return {
+            "slug": self.slug,
+            "kicker": self.kicker,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "source": self.source,
+            "authors": list(self.authors),
+            "language": self.language,
+            "lead": self.lead,
+            "paragraphs": list(self.paragraphs),
+            "figures": [f.to_dict() for f in self.figures],
+            "keywords": list(self.keywords),
+            "suggested_keywords": list(self.suggested_keywords),
+            "glossary": dict(self.glossary),
+            "provenance": self.provenance.to_dict(),
+        }

@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh project folder and a CLI runner bound to it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from publisher.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_d67a38a087b4ae63.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite golden files instead of comparing."
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the seed article is missing: {SEED}")
+        pytest.skip("shared/seeds is not beside this checkout")
+    return SEED
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty newsletter project folder."""
+    root = tmp_path / "project"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def cli(project: Path):
+    """Run ``publisher --project <project> ARGS...`` in-process; stdout and stderr kept apart."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        runner = CliRunner()
+        return runner.invoke(main, ["--project", str(project), *args], input=input)
+
+    return run
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for running ``python -m publisher`` from this checkout in a subprocess."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+PYTHON = sys.executable
