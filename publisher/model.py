@@ -92,3 +92,64 @@ class Article:
             "glossary": dict(self.glossary),
             "provenance": self.provenance.to_dict(),
         }
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends the newsletter; the footer and the message headers come from here."""
+
+    organisation: str = ""
+    address: str = ""
+    from_name: str = ""
+    from_email: str = ""
+    reply_to: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed in a section. ``excerpt`` is ``full``, ``lead`` or a word count."""
+
+    article: Article
+    excerpt: str | int = "lead"
+    image: bool = True
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled, ordered group of entries."""
+
+    title: str
+    entries: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A composed newsletter issue: every article resolved, every field validated."""
+
+    slug: str
+    title: str
+    number: int | None = None
+    date: datetime | None = None
+    language: str = "vi"
+    theme: str = "default"
+    subject: str = ""
+    preheader: str = ""
+    intro: str = ""
+    sections: tuple[Section, ...] = ()
+    sender: Sender = field(default_factory=Sender)
+    base_url: str = ""
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry in reading order."""
+        return tuple(e for s in self.sections for e in s.entries)
+
+    @property
+    def web_url(self) -> str:
+        """The web edition of this issue (its view-in-browser address)."""
+        return f"{self.base_url.rstrip('/')}/issues/{self.slug}/" if self.base_url else ""
+
+    def article_url(self, slug: str) -> str:
+        """The web page of one article of this issue."""
+        return f"{self.web_url}{slug}/" if self.web_url else ""
