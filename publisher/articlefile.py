@@ -63,7 +63,12 @@ def dumps(article: Article) -> str:
     if article.provenance != Provenance():
         meta["provenance"] = article.provenance.to_dict()
     front = yaml.dump(
-        meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+        meta,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
     )
     body = "\n\n".join(article.paragraphs)
     return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
@@ -80,7 +85,8 @@ def loads(text: str, *, slug: str = "", where: str = "<article>") -> Article:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"{where}:{mark.line + 2}" if mark else where
-        raise InputError(f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", where=line)
+        problem = getattr(exc, "problem", exc)
+        raise InputError(f"invalid YAML front matter: {problem}", where=line) from None
     if not isinstance(meta, dict):
         raise InputError("front matter must be a mapping of fields", where=where)
     problems: list[str] = []

@@ -100,8 +100,10 @@ def validate(raw: dict[str, Any]) -> list[str]:
                 continue
             expected = SCHEMA[name][key][0]
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
-                names = expected.__name__ if isinstance(expected, type) else "/".join(
-                    t.__name__ for t in expected
+                names = (
+                    expected.__name__
+                    if isinstance(expected, type)
+                    else "/".join(t.__name__ for t in expected)
                 )
                 problems.append(f"{name}.{key}: must be {names}, not {type(value).__name__}")
     return problems

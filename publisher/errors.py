@@ -28,7 +28,7 @@ class PublisherError(Exception):
 
 
 class ConfigError(PublisherError):
-    """Raised by ``config`` when ``publisher.toml`` is unreadable or invalid (all problems listed)."""
+    """Raised by ``config`` when ``publisher.toml`` is unreadable or invalid (all problems)."""
 
     exit_code = 3
 

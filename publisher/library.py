@@ -78,9 +78,7 @@ class Library:
         for slug in self.slugs():
             yield self.get(slug)
 
-    def find(
-        self, *, keyword: str | None = None, since: datetime | None = None
-    ) -> list[Article]:
+    def find(self, *, keyword: str | None = None, since: datetime | None = None) -> list[Article]:
         """Articles matching a keyword (accent- and case-insensitive) and published since a time."""
         wanted = fold(keyword) if keyword else None
         found = []

@@ -7,6 +7,7 @@ that builds them (importers, the library, compose) is responsible for that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
@@ -130,7 +131,7 @@ class Issue:
     slug: str
     title: str
     number: int | None = None
-    date: datetime | None = None
+    date: Date | None = None
     language: str = "vi"
     theme: str = "default"
     subject: str = ""

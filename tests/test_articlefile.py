@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -53,12 +53,15 @@ Second paragraph.
 """
     article = articlefile.loads(text, slug="a")
     assert article.authors == ("Jane Doe", "John Roe")
-    assert article.published == datetime(2024, 3, 1, 9, tzinfo=timezone.utc)
+    assert article.published == datetime(2024, 3, 1, 9, tzinfo=UTC)
     assert article.paragraphs == ("First paragraph\ncontinues here.", "Second paragraph.")
 
 
 def test_errors_are_reported_together_with_fields():
-    text = "---\ntitle: ''\npublished: 2024-03-01 09:00\nfigures: [{src: a, after_paragraph: -1}]\ncolour: red\n---\n"
+    text = (
+        "---\ntitle: ''\npublished: 2024-03-01 09:00\n"
+        "figures: [{src: a, after_paragraph: -1}]\ncolour: red\n---\n"
+    )
     with pytest.raises(InputError) as info:
         articlefile.loads(text, where="articles/x.md")
     message = str(info.value)
@@ -76,9 +79,14 @@ def test_missing_front_matter():
         articlefile.loads("just text", where="x.md")
 
 
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Zs", "Cf")), min_size=1
-).map(str.strip).filter(bool)
+_text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Zs", "Cf")),
+        min_size=1,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(

@@ -130,8 +130,6 @@ def format_article(article: Article) -> str:
         lines.append(f"  suggested: {', '.join(article.suggested_keywords)}")
     for figure in article.figures:
         credit = f" (credit: {figure.credit})" if figure.credit else ""
-        lines.append(
-            f"  figure after paragraph {figure.after_paragraph}: {figure.caption}{credit}"
-        )
+        lines.append(f"  figure after paragraph {figure.after_paragraph}: {figure.caption}{credit}")
     lines += ["", article.lead, *("\n" + p for p in article.paragraphs)]
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -70,7 +71,7 @@ def _decode_legacy(data: bytes) -> str:
         text = data.decode(codec, errors="replace")
         odd = sum(
             1
-            for a, b in zip(text, text[1:], strict=False)
+            for a, b in itertools.pairwise(text)
             if a.islower() and b.isupper() and not b.isascii()
         )
         candidates.append((odd, text.count("\ufffd"), codec == "cp1252", text))
