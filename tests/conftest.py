@@ -64,3 +64,12 @@ def subprocess_env() -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (see ``tests/browser.py``)."""
+    from tests.browser import launch
+
+    with launch() as instance:
+        yield instance
