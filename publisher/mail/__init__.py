@@ -1,0 +1,1 @@
+"""Mail: message building, transports and the send ledger."""
