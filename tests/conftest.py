@@ -13,7 +13,8 @@ from publisher.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+# Real samples and the seed live beside the checkout; PUBLISHER_SHARED points elsewhere.
+SHARED = Path(os.environ.get("PUBLISHER_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seeds" / "000_d67a38a087b4ae63.txt"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.importers.newstext.boiler import related_heading
 from publisher.importers.newstext.bylines import take_source_tag
 from publisher.importers.newstext.captions import (
     Caption,
@@ -77,6 +78,8 @@ def _classify(body: list[Unit], lead_at: int, draft: Draft) -> list[Item]:
         text = unit.text
         nxt = body[idx + 1].text if idx + 1 < len(body) else ""
         if _PUNCT_ONLY.match(text) or (_is_stray(text) and _is_caption_line(nxt)):
+            continue
+        if related_heading(text) == "inline":  # ``Xem thêm: <another article>``
             continue
         if idx < lead_at and unit.words <= 60:
             items.append(Item("fig", caption=parse_caption(text) or Caption(text, "")))

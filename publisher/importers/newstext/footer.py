@@ -99,8 +99,14 @@ def _starts_footer(body: list[Unit], idx: int, language: str) -> bool:
     if found is not None and (found.authors or found.source):
         return not re.match(r"(?i)by\s", text) or idx >= len(body) // 2
     if parse_bare_name(text) is not None:
-        return all(_footerish(u.text, language) for u in body[idx + 1 :])
+        rest = body[idx + 1 :]
+        ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]
+        return all(_footerish(u.text, language) for u in rest[: ends[0] if ends else None])
     return False
+
+
+def _opens_section(text: str) -> bool:
+    return boiler.related_heading(text) == "bare" or boiler.is_comments_heading(text)
 
 
 def _footerish(text: str, language: str) -> bool:

@@ -24,7 +24,7 @@ def parse_header(units: list[Unit], draft: Draft) -> int:
     if i >= len(units):
         return i
     first = units[i]
-    if first.words <= MAX_TITLE_WORDS and not take_source_tag(first.text):
+    if is_title_like(first.text):
         draft.title = first.text
         i += 1
     elif len(units) == i + 1 and _split_glued(first, draft):
@@ -33,6 +33,14 @@ def parse_header(units: list[Unit], draft: Draft) -> int:
         draft.title = title_from_text(first.text)
         draft.warn("no title line: the title was made from the opening sentence")
     return _after_title(units, i, draft)
+
+
+def is_title_like(text: str) -> bool:
+    """A headline: short, and not a paragraph of sentences or a tagged lead."""
+    words = len(text.split())
+    if words > MAX_TITLE_WORDS or take_source_tag(text):
+        return False
+    return not (words > 22 and text.endswith("."))
 
 
 def date_at(units: list[Unit], i: int, language: str) -> tuple[FoundDate, int] | None:
@@ -125,11 +133,17 @@ def title_from_text(text: str) -> str:
     if tagged:
         text = tagged[1]
     sentence = re.split(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ\"“])", text, maxsplit=1)[0]
-    words = sentence.split()
-    if len(words) <= 16:
+    if len(sentence.split()) <= 16:
         return sentence.rstrip(".")
-    cut = " ".join(words[:12]).rstrip(",;:")
-    return cut + "…"
+    clause = ""
+    for part in sentence.split(", "):  # whole clauses read better than a cut mid-phrase
+        longer = f"{clause}, {part}" if clause else part
+        if len(longer.split()) > 16:
+            break
+        clause = longer
+    if len(clause.split()) >= 6:
+        return clause
+    return " ".join(sentence.split()[:12]).rstrip(",;:") + "…"
 
 
 def _split_glued(unit: Unit, draft: Draft) -> bool:
