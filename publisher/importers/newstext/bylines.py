@@ -148,11 +148,16 @@ def _theo(text: str, language: str) -> Byline | None:
     match = _THEO.match(text)
     if not match:
         return None
-    source = match.group("src").strip()
+    source = re.sub(r"^(?:báo|tạp chí|trang|tờ)\s+", "", match.group("src").strip(), flags=re.I)
     inner = _PAREN.match(source)
     if inner and not inner.group("tail") and split_names(inner.group("names")):
         return Byline(split_names(inner.group("names")) or [], tidy_source(inner.group("paren")))
-    if len(source.split()) > 8 or source[:1].islower() or re.search(r"[.!?]\s", source):
+    if (
+        not source
+        or len(source.split()) > 8
+        or source[:1].islower()
+        or re.search(r"[.!?]\s", source)
+    ):
         return None
     return Byline([], tidy_source(source))
 
