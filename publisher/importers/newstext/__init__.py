@@ -21,6 +21,7 @@ from publisher.importers.newstext.units import split_units
 from publisher.model import Article, Provenance
 from publisher.text import clean, detect_language
 
+_LETTER = re.compile(r"[^\W\d_]")
 _HTML = re.compile(r"<(?:html|head|body|div|p|span|script|table)\b[^>]*>", re.I)
 
 
@@ -75,8 +76,8 @@ def check_text(text: str, where: str) -> None:
     """Refuse text that resembles no article (markup, symbols, a few stray words)."""
     if _HTML.search(text[:5000]) and text.count("</") >= 3:
         raise InputError("HTML, not plain text: save the page's text first", where=where)
-    visible = re.sub(r"\s", "", text)
-    letters = sum(1 for c in visible if c.isalpha())
+    visible = re.sub(r"\s", "", text[:50000])
+    letters = len(_LETTER.findall(visible))
     if letters < 0.5 * len(visible):
         raise InputError("no recognisable text: mostly symbols or numbers", where=where)
     if not any(len(re.findall(r"[^\W\d_]{2,}", line)) >= 3 for line in text.split("\n")):

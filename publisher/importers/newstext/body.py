@@ -23,7 +23,6 @@ from publisher.importers.newstext.units import (
     is_numbered_heading,
 )
 from publisher.model import Figure
-from publisher.text import fold
 
 _PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
 
@@ -130,7 +129,14 @@ def _could_be_caption(text: str) -> bool:
 
 def _drop_pull_quotes(items: list[Item], draft: Draft) -> None:
     """Drop short lines repeated word for word inside a longer paragraph (pull quotes)."""
-    texts = [fold(i.text) for i in items]
+    candidates = [
+        i
+        for i in items
+        if i.kind == "p" and 6 <= len(i.text.split()) <= 40 and ends_sentence(i.text)
+    ]
+    if not candidates:
+        return
+    texts = [i.text.casefold() for i in items]
     for idx in range(len(items) - 1, -1, -1):
         item = items[idx]
         words = len(item.text.split())
@@ -167,4 +173,5 @@ def _place(items: list[Item], lead_at: int, draft: Draft) -> None:
         else:
             paragraphs.append(item.text)
         previous = item.kind
-    draft.paragraphs = [p for p in paragraphs if fold(p) != fold(draft.lead)]
+    lead = draft.lead.casefold()
+    draft.paragraphs = [p for p in paragraphs if p.casefold() != lead]
