@@ -42,9 +42,12 @@ def assemble(body: list[Unit], tail_lead: Unit | None, draft: Draft) -> None:
     lead_at = -1
     if tail_lead is not None:
         draft.lead = _tagged(tail_lead.text, draft)
+    elif draft.standfirst and not draft.lead:
+        draft.lead = draft.standfirst
     elif not draft.lead:
         lead_at = _find_tagged_lead(body, draft)
-    items = _classify(body, lead_at, draft)
+    spaced = sum(u.gap >= 1 for u in body) * 2 > len(body)  # paragraphs apart, captions close
+    items = _classify(body, lead_at, draft, spaced)
     _drop_pull_quotes(items, draft)
     _place(items, lead_at, draft)
     apply_footer(footer, draft, len(draft.paragraphs))
@@ -71,7 +74,7 @@ def _find_tagged_lead(body: list[Unit], draft: Draft) -> int:
     return -1
 
 
-def _classify(body: list[Unit], lead_at: int, draft: Draft) -> list[Item]:
+def _classify(body: list[Unit], lead_at: int, draft: Draft, spaced: bool) -> list[Item]:
     items: list[Item] = []
     for idx, unit in enumerate(body):
         text = unit.text
@@ -86,16 +89,23 @@ def _classify(body: list[Unit], lead_at: int, draft: Draft) -> list[Item]:
         if idx == lead_at:
             items.append(Item("lead", text))
             continue
-        items.extend(_item(text, items, draft))
+        items.extend(_item(unit, items, draft, spaced))
     return items
 
 
-def _item(text: str, items: list[Item], draft: Draft) -> list[Item]:
+def _item(unit: Unit, items: list[Item], draft: Draft, spaced: bool) -> list[Item]:
+    text = unit.text
     found = parse_caption(text)
+    previous = items[-1] if items else None
+    if found and found.caption and not found.credit and previous and previous.kind == "fig":
+        assert previous.caption is not None
+        if not previous.caption.caption:  # the caption under its credit line
+            previous.caption = Caption(found.caption, previous.caption.credit)
+            return []
     if is_credit_only(found):
         assert found is not None
-        previous = items[-1] if items else None
-        if previous and previous.kind == "p" and _could_be_caption(previous.text):
+        close = unit.gap == 0 and previous is not None
+        if close and previous.kind == "p" and _could_be_caption(previous.text, spaced):
             items.pop()
             draft.warn(f"caption guessed from the line above a credit: {previous.text[:60]!r}")
             return [Item("fig", caption=Caption(previous.text, found.credit))]
@@ -123,8 +133,10 @@ def _is_caption_line(text: str) -> bool:
     return bool(text) and (parse_caption(text) is not None or looks_like_caption(text))
 
 
-def _could_be_caption(text: str) -> bool:
-    return len(text.split()) <= 25 and not text.endswith(":")
+def _could_be_caption(text: str, spaced: bool) -> bool:
+    """A line right above a credit is its caption when short, or when paragraphs are spaced."""
+    words = len(text.split())
+    return not text.endswith(":") and (words <= 12 or (spaced and words <= 25))
 
 
 def _drop_pull_quotes(items: list[Item], draft: Draft) -> None:

@@ -16,7 +16,8 @@ _WIDGETS = re.compile(
     r"|(?:share|chia sẻ) (?:on|qua|lên) \w+)(?:\s*[|/·•,]?\s*(?:in bài|lưu bài|gửi bài|chia sẻ"
     r"|thích|tweet|share|print|email|e-mail|font size|cỡ chữ|save|like|facebook|twitter|zalo"
     r"|linkedin|pinterest|whatsapp|reddit|[a-z]?[+-]|a+|aa+|\d+))*"
-    r"|(?:back to|về) (?:top|đầu trang|trang chủ)|trở về đầu trang|top of page"
+    r"|(?:back to|về) (?:top|đầu trang|trang chủ)|trở về đầu trang|top of page|trở lại .{1,30}"
+    r"|follow (?:\w+ ){1,3}on (?:twitter|facebook|instagram|x|threads).{0,40}"
     r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,60}"
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
     r"|(?:tải|download) (?:ứng dụng|app).{0,40})$",
@@ -28,8 +29,8 @@ _COPYRIGHT = re.compile(
     re.I,
 )
 _KEYWORDS = re.compile(
-    r"^(?:từ khóa|từ khoá|tag|tags|keywords?|chủ đề|topics?|tìm kiếm liên quan)"
-    r"\s*:\s*(?P<rest>.*)$",
+    r"^(?:từ khóa|từ khoá|tag|tags|keywords?|chủ đề|topics?|tìm kiếm liên quan|filed under)"
+    r"\s*(?::\s*(?P<rest>.*)|(?P<bare>))$",
     re.I,
 )
 _RELATED = re.compile(
@@ -37,7 +38,8 @@ _RELATED = re.compile(
     r"|xem thêm|đọc thêm|có thể bạn quan tâm|bạn có thể quan tâm|đừng bỏ lỡ|tin nổi bật"
     r"|related(?: articles| stories| news| links| coverage| content)?|read more|more on this story"
     r"|more from .{1,40}|see also|you may also like|you might also like|recommended(?: for you)?"
-    r"|most (?:read|popular|viewed)|trending|also on .{1,30}|further reading)"
+    r"|most (?:read|popular|viewed)|trending|also on .{1,30}|further reading"
+    r"|xem nhiều nhất|đọc nhiều nhất|tin đọc nhiều|tin xem nhiều|tin mới nhất)"
     r"\s*(?::\s*(?P<rest>.*))?$",
     re.I,
 )
@@ -71,7 +73,7 @@ def keyword_line(text: str) -> list[str] | None:
     match = _KEYWORDS.match(strip_bullet(text))
     if not match:
         return None
-    return split_keywords(match.group("rest"))
+    return split_keywords(match.group("rest") or "")
 
 
 def split_keywords(text: str) -> list[str]:

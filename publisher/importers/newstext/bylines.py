@@ -38,6 +38,10 @@ _SLASH = re.compile(r"^(?P<names>[^/]{2,80}?)\s*/\s*(?P<src>[^/]{2,40})$")
 _PAREN = re.compile(r"^(?P<names>[^()]{2,60}?)\s*\((?P<paren>[^()]{1,60})\)\s*(?P<tail>.*)$")
 _PIPE = re.compile(r"^(?P<head>[^|]{2,60}?)\s*[|–—-]\s*(?P<date>.+)$")
 _EDITING = re.compile(r";?\s*(?:editing|edited|writing|additional reporting) by .*$", re.I)
+_NAME_ROLE = re.compile(
+    r"^(?P<names>.+?)\s+(?:\w+\s+)?(?:correspondent|editor|reporter|writer|columnist|phóng viên)$",
+    re.I,
+)
 _DASH_SIGN = re.compile(r"^[-–—]{1,2}\s*(?P<names>.+)$")
 
 # A source tag opening the lead: ``(PL&XH) - ``, ``AMMAN (Reuters) - ``, ``(AP) HONOLULU - ``,
@@ -98,7 +102,7 @@ def parse_byline(text: str, language: str) -> Byline | None:
     text = text.strip().strip("*_").strip()
     if len(text) > 120:
         return None
-    for parse in (_by, _reader, _theo, _slash, _paren, _dated, _signature):
+    for parse in (_by, _reader, _theo, _slash, _paren, _dated, _signature, _with_role):
         found = parse(text, language)
         if found is not None:
             return found
@@ -217,6 +221,21 @@ def _signature(text: str, language: str) -> Byline | None:
     match = _DASH_SIGN.match(text)
     names = split_names(match.group("names"), min_words=2) if match else None
     return Byline(names) if names else None
+
+
+def _with_role(text: str, language: str) -> Byline | None:
+    """``Jane Doe Environment correspondent``: a name and the writer's job, no ``By``."""
+    match = _NAME_ROLE.match(text)
+    names = split_names(match.group("names"), min_words=2) if match else None
+    return Byline(names) if names else None
+
+
+def parse_outlet_line(text: str) -> str:
+    """``BBC News, Hanoi`` under a byline: the outlet, else empty."""
+    first = text.split(",")[0].strip()
+    if len(text.split()) <= 6 and _ORG_WORDS.search(first) and _looks_like_outlet(first):
+        return first
+    return ""
 
 
 def take_source_tag(lead: str) -> tuple[str, str] | None:

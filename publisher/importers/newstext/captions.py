@@ -39,6 +39,11 @@ _GLUED_CREDIT = re.compile(
     rf"^(?P<caption>.{{10,}}?[.!?”’])(?P<credit>[A-Z][^.!?]{{1,80}}?{_AGENCY}(?: via {_AGENCY})?)"
     r"(?P<rest>[A-Z\"“].*)?$"
 )
+# BBC-style pairs: ``Image copyright Getty Images`` then ``Image caption The bridge...``.
+_IMAGE_CREDIT = re.compile(
+    r"^(?:image|photo|picture) (?:copyright|source|credit)\s*:?\s+(?P<credit>.{1,80})$", re.I
+)
+_IMAGE_CAPTION = re.compile(r"^(?:image|photo|picture) caption\s*:?\s+(?P<caption>.+)$", re.I)
 _VIDEO = re.compile(r"^(?:video|clip)\s*:\s*\S", re.I)
 _PHOTO_WORDS = re.compile(
     r"^(?:(?:this|in this|an?|the)\s+)?(?:(?:undated|file|handout|recent|aerial)\s+)*"
@@ -64,6 +69,12 @@ def parse_caption(text: str) -> Caption | None:
     """The caption and credit in a line, when the line is a photo caption with a credit."""
     if len(text.split()) > 70:
         return None
+    labelled = _IMAGE_CREDIT.match(text)
+    if labelled:
+        return Caption("", _tidy_credit(labelled.group("credit")))
+    labelled = _IMAGE_CAPTION.match(text)
+    if labelled:
+        return Caption(labelled.group("caption").strip(), "")
     for pattern in (_PAREN_CREDIT, _NOTE_CREDIT, _AGENCY_CREDIT, _COLON_CREDIT):
         match = pattern.match(text)
         if match and _credit_ok(match.group("credit")):

@@ -20,6 +20,7 @@ class Draft:
     source: str = ""
     authors: list[str] = field(default_factory=list)
     lead: str = ""
+    standfirst: str = ""  # a summary line above the byline, used as the lead
     paragraphs: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)

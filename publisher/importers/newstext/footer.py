@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from publisher.dates import parse_date_line
 from publisher.importers.newstext import boiler
 from publisher.importers.newstext.bylines import Byline, parse_bare_name, parse_byline
 from publisher.importers.newstext.captions import Caption, is_credit_only, parse_caption
@@ -78,7 +79,10 @@ def apply_footer(footer: list[Unit], draft: Draft, paragraphs: int) -> None:
             continue
         found = _footer_byline(text, draft.language, unit is footer[0])
         credit = parse_caption(text)
-        if found is not None:
+        dated = parse_date_line(text, draft.language)
+        if dated is not None:
+            draft.date(dated)
+        elif found is not None:
             draft.byline(found)
         elif is_credit_only(credit):
             draft.figures.append(_credit_figure(credit, paragraphs))
@@ -97,7 +101,10 @@ def _starts_footer(body: list[Unit], idx: int, language: str) -> bool:
         return True
     found = parse_byline(text, language)
     if found is not None and (found.authors or found.source):
-        return not re.match(r"(?i)by\s", text) or idx >= len(body) // 2
+        late = idx >= len(body) // (2 if re.match(r"(?i)by\s", text) else 3)
+        return late or all(_footerish(u.text, language) for u in body[idx + 1 :])
+    if idx >= len(body) - 3 and parse_date_line(text, language) is not None:
+        return True
     if parse_bare_name(text) is not None:
         rest = body[idx + 1 :]
         ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]
@@ -113,6 +120,7 @@ def _footerish(text: str, language: str) -> bool:
     """Lines that may follow a bare-name byline at the end of an article."""
     return (
         is_credit_only(parse_caption(text))
+        or parse_date_line(text, language) is not None
         or parse_byline(text, language) is not None
         or boiler.related_heading(text) is not None
         or boiler.is_comments_heading(text)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 from publisher.dates import FoundDate, parse_date_line
-from publisher.importers.newstext.bylines import parse_bare_name, parse_byline, take_source_tag
+from publisher.importers.newstext.bylines import (
+    parse_bare_name,
+    parse_byline,
+    parse_outlet_line,
+    take_source_tag,
+)
 from publisher.importers.newstext.draft import Draft
 from publisher.importers.newstext.units import Unit, ends_sentence
 from publisher.text import fold
@@ -88,7 +93,18 @@ def _is_kicker(units: list[Unit], i: int) -> bool:
     if text.endswith((":", "：")) and units[i].words <= 12:
         return True
     letters = re.sub(r"[^\w]", "", text)
-    return units[i].words <= 4 and letters.isupper() and not letters.isdigit()
+    if units[i].words <= 4 and letters.isupper() and not letters.isdigit():
+        return True
+    # A section label (``Environment``) above a longer headline that is not a sentence.
+    return (
+        units[i].words <= 2
+        and text[:1].isupper()
+        and not ends_sentence(text)
+        and not re.search(r"\d", text)
+        and after.words >= 4
+        and is_title_like(after.text)
+        and not ends_sentence(after.text)
+    )
 
 
 def _after_title(units: list[Unit], i: int, draft: Draft) -> int:
@@ -112,11 +128,28 @@ def _after_title(units: list[Unit], i: int, draft: Draft) -> int:
             draft.byline(byline)
             i += 1
             continue
+        outlet = parse_outlet_line(unit.text) if draft.authors else ""
+        if outlet:
+            draft.set_source(outlet)
+            i += 1
+            continue
         if draft.title and _repeats(unit.text, draft.title):
+            i += 1
+            continue
+        if not draft.standfirst and _meta_follows(units, i + 1, draft.language):
+            draft.standfirst = unit.text  # the summary some sites print above the byline
             i += 1
             continue
         break
     return i
+
+
+def _meta_follows(units: list[Unit], i: int, language: str) -> bool:
+    """Whether a byline or date line comes next (so the line before it is a standfirst)."""
+    if i >= len(units):
+        return False
+    text = units[i].text
+    return parse_byline(text, language) is not None or date_at(units, i, language) is not None
 
 
 def _repeats(text: str, title: str) -> bool:
