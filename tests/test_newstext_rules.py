@@ -223,3 +223,28 @@ def test_no_article(text, reason):
 def test_language_option_wins():
     source = Source("x.txt", "Một tiêu đề\n\nAn English lead paragraph with words.", "", "utf-8")
     assert NewsTextImporter().parse(source, language="vi").article.language == "vi"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Giá xăng giảm lần thứ ba - VnExpress", ("Giá xăng giảm lần thứ ba", "VnExpress")),
+        ("Bão số 3 - Tuổi Trẻ Online", ("Bão số 3", "Tuổi Trẻ Online")),
+        ("Obama visits Ohio | CBS News", ("Obama visits Ohio", "CBS News")),
+        ("Cao tốc Hà Nội - Hải Phòng thông xe", ("Cao tốc Hà Nội - Hải Phòng thông xe", "")),
+    ],
+)
+def test_page_title_suffix(title, expected):
+    from publisher.importers.newstext.bylines import split_title_suffix
+
+    assert split_title_suffix(title) == expected
+
+
+def test_more_bylines_and_furniture():
+    byline = parse_bare_name("Jane Doe, Associated Press")
+    assert (byline.authors, byline.source) == (["Jane Doe"], "Associated Press")
+    assert parse_byline("Tác giả: Nguyễn Văn An", "vi").authors == ["Nguyễn Văn An"]
+    assert parse_byline("Jane Doe Environment correspondent", "en").authors == ["Jane Doe"]
+    assert is_widget("Trang chủ > Thời sự > Xã hội")
+    assert is_widget("1.234 lượt xem")
+    assert not is_widget("Hà Nội > Hải Phòng là tuyến đường quan trọng nhất miền Bắc.")

@@ -20,9 +20,13 @@ _WIDGETS = re.compile(
     r"|follow (?:\w+ ){1,3}on (?:twitter|facebook|instagram|x|threads).{0,40}"
     r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,60}"
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
-    r"|(?:tải|download) (?:ứng dụng|app).{0,40})$",
+    r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
+    r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"
+    r"|(?:trang chủ|home)\s*[>›»/|].{0,80})$",
     re.I,
 )
+# ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.
+_BREADCRUMB = re.compile(r"^[^\W\d][\w ]{0,25}(?:\s*[>›»]\s*[^\W\d][\w ]{0,25}){1,5}$")
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\b|bản quyền\b|all rights reserved|ghi rõ nguồn.*phát hành lại"
     r"|không được sao chép|this material may not be published)",
@@ -65,7 +69,7 @@ def strip_bullet(text: str) -> str:
 def is_widget(text: str) -> bool:
     """Share/print/font-size buttons, weather and price widgets, sign-up and read-more lines."""
     bare = strip_bullet(text)
-    return not bare or bool(_WIDGETS.match(bare)) or bool(_COPYRIGHT.match(bare))
+    return not bare or any(p.match(bare) for p in (_WIDGETS, _COPYRIGHT, _BREADCRUMB))
 
 
 def keyword_line(text: str) -> list[str] | None:

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 from publisher.dates import FoundDate, find_datetime
 
+_OUTLETS = {
+    "tuổi trẻ", "tuổi trẻ online", "thanh niên", "dân trí", "vietnamnet", "lao động",
+    "người lao động", "tiền phong", "vietnamplus", "báo mới", "kenh14", "cafef", "zing news",
+    "pháp luật & xã hội", "an ninh thủ đô", "sài gòn giải phóng", "nhân dân", "quân đội nhân dân",
+}  # fmt: skip
 _PARTICLES = {"de", "da", "del", "van", "von", "der", "bin", "al", "la", "le", "du", "dos", "di"}
 # Outlets and agencies named after a comma in English bylines (``By Jane Doe, Reuters``).
 _ORG_WORDS = re.compile(
@@ -25,7 +30,8 @@ _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
 _BY = re.compile(
     r"^(?:by|written by|story by|words by|text by|reporting by|bài(?:,| và)? ảnh|bài|tin,? ảnh"
-    r"|text and photos|words and pictures)\s*:?\s+(?P<rest>.+)$",
+    r"|text and photos|words and pictures|(?:tác giả|author|phóng viên|reporter)\s*:)\s*:?\s+"
+    r"(?P<rest>.+)$",
     re.I,
 )
 _THEO = re.compile(
@@ -111,10 +117,26 @@ def parse_byline(text: str, language: str) -> Byline | None:
 
 def parse_bare_name(text: str) -> Byline | None:
     """A line that is only a name or names (``Hoàng Cường``, ``Lucas Massey``)."""
-    names = split_names(text, min_words=2)
+    parts = [p.strip() for p in text.split(",")]
+    source = ""
+    if len(parts) > 1 and _ORG_WORDS.search(parts[-1]):  # ``Jane Doe, Associated Press``
+        source = tidy_source(parts.pop())
+    names = split_names(", ".join(parts), min_words=2)
     if names and len(names) <= 4:
-        return Byline(names, explicit=False)
+        return Byline(names, source, explicit=False)
     return None
+
+
+def split_title_suffix(title: str) -> tuple[str, str]:
+    """(title, outlet) for a page title like ``Giá xăng giảm - VnExpress``; else (title, "")."""
+    match = re.match(r"^(?P<title>.{5,}?)\s+(?P<sep>[|–—-])\s+(?P<outlet>[^|–—-]{2,40})$", title)
+    if not match:
+        return title, ""
+    outlet = match.group("outlet").strip()
+    known = _ORG_WORDS.search(outlet) or outlet.casefold() in _OUTLETS
+    if _looks_like_outlet(outlet) and (known or match.group("sep") == "|"):
+        return match.group("title").strip(), outlet
+    return title, ""
 
 
 def _by(text: str, language: str) -> Byline | None:

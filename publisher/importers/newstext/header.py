@@ -9,6 +9,7 @@ from publisher.importers.newstext.bylines import (
     parse_bare_name,
     parse_byline,
     parse_outlet_line,
+    split_title_suffix,
     take_source_tag,
 )
 from publisher.importers.newstext.draft import Draft
@@ -30,7 +31,8 @@ def parse_header(units: list[Unit], draft: Draft) -> int:
         return i
     first = units[i]
     if is_title_like(first.text):
-        draft.title = first.text
+        draft.title, outlet = split_title_suffix(first.text)
+        draft.set_source(outlet)
         i += 1
     elif len(units) == i + 1 and _split_glued(first, draft):
         i += 1
@@ -88,8 +90,10 @@ def _is_kicker(units: list[Unit], i: int) -> bool:
     if i + 1 >= len(units):
         return False
     text, after = units[i].text, units[i + 1]
-    if after.words > MAX_TITLE_WORDS or re.match(r"(?i)(?:by|theo)\s", after.text):
+    if not is_title_like(after.text) or re.match(r"(?i)(?:by|theo)\s", after.text):
         return False
+    if after.words > 15 and ends_sentence(after.text):
+        return False  # the line below is a lead, so this one is the title
     if text.endswith((":", "：")) and units[i].words <= 12:
         return True
     letters = re.sub(r"[^\w]", "", text)
