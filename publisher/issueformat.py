@@ -243,7 +243,7 @@ def read_sections(data: Any, problems: Problems, allow_empty: bool) -> list[Draf
     sections, titles = [], {}
     seen: dict[str, int | None] = {}
     for index, item in enumerate(raw, 1):
-        line = _itemline_of(raw, index - 1)
+        line = item_line(raw, index - 1)
         if not isinstance(item, dict):
             problems.add(line, f"section {index}: must be a mapping with title and articles")
             continue
@@ -276,7 +276,7 @@ def _entries(
         return []
     entries = []
     for index, item in enumerate(raw, 1):
-        line = _itemline_of(raw, index - 1)
+        line = item_line(raw, index - 1)
         where = f"{label}, article {index}"
         entry = _entry(item, line, where, problems)
         if entry is None:
@@ -386,7 +386,8 @@ def line_of(mapping: Any, key: Any) -> int | None:
         return None
 
 
-def _itemline_of(seq: Any, index: int) -> int | None:
+def item_line(seq: Any, index: int) -> int | None:
+    """The 1-based line of an item in a round-trip list, when known."""
     try:
         return seq.lc.item(index)[0] + 1
     except (AttributeError, KeyError, TypeError, IndexError):
@@ -398,5 +399,6 @@ def _known(choices: Iterable[str]) -> str:
 
 
 def suggest(word: str, choices: list[str]) -> str:
+    """`` (did you mean: a, b?)`` for the closest choices, or nothing."""
     close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     return f" (did you mean: {', '.join(close)}?)" if close else ""

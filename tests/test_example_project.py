@@ -74,3 +74,14 @@ def test_example_issue_composes_cleanly(config):
     )
     assert issue.sender.organisation and issue.sender.address
     assert "#" in (config.issues_dir / f"{EXAMPLE_ISSUE}.yaml").read_text(encoding="utf-8")
+
+
+def test_the_readme_example_issue_composes(config, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The issue file", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "readme-example.yaml"
+    path.write_text(example, encoding="utf-8")
+    issue = compose_issue(config, str(path))
+    assert [e.excerpt for e in issue.entries] == ["lead", "full", 60]
+    assert issue.sender.reply_to == "toasoan@example.org"
