@@ -100,7 +100,7 @@ def issue_path(config: Config, issue: str) -> Path:
     """The file of an issue given as a slug in ``issues/`` or as a path."""
     given = Path(issue)
     if given.suffix in (".yaml", ".yml") or len(given.parts) > 1:
-        for path in (given, config.project / given):
+        for path in (given, config.project / given, config.issues_dir / given):
             if path.is_file():
                 return path
         raise ComposeError("no such issue file", where=str(given))
@@ -116,7 +116,7 @@ def issue_path(config: Config, issue: str) -> Path:
     raise ComposeError(f"no issue {issue!r} in {config.issues_dir}{suggest(issue, known)}")
 
 
-def compose_issue(config: Config, issue: str) -> Issue:
+def compose_issue(config: Config, issue: str | Path) -> Issue:
     """The fully resolved issue, or ``ComposeError`` listing every problem of the file."""
     draft = draft_issue(config, issue)
     if draft.problems:

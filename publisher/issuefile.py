@@ -127,9 +127,10 @@ def add_articles(
             articles = target["articles"] = CommentedSeq()
         at = len(articles) + 1 if position is None else position
         if not 1 <= at <= len(articles) + 1:
+            count = f"{len(articles)} article{'s' * (len(articles) != 1)}"
             raise ComposeError(
                 f"position {at} is outside section {target.get('title')!r}: "
-                f"it has {len(articles)} articles, so use 1 to {len(articles) + 1}"
+                f"it has {count}, so use 1 to {len(articles) + 1}"
             )
         _insert(articles, at - 1, slugs)
         return f"added {', '.join(slugs)} to section {target.get('title')!r} at position {at}"

@@ -101,6 +101,9 @@ def test_issue_given_as_a_path(config, tmp_path):
     path = tmp_path / "elsewhere.yaml"
     path.write_text("title: T\nsections:\n- title: A\n  articles: [bus-trial]\n")
     assert compose_issue(config, str(path)).slug == "elsewhere"
+    assert compose_issue(config, path).slug == "elsewhere"
+    write_issue(config, "in-issues", "title: T\nsections:\n- title: A\n  articles: [night-run]\n")
+    assert compose_issue(config, "in-issues.yaml").slug == "in-issues"
 
 
 def test_every_problem_is_reported_together_with_lines(config):

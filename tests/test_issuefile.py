@@ -142,7 +142,7 @@ def test_remove_the_first_section(config):
         ),
         (
             lambda c: add_articles(c, "so-3", ["night-run"], section="World", position=3),
-            "position 3 is outside section 'World': it has 1 articles, so use 1 to 2",
+            "position 3 is outside section 'World': it has 1 article, so use 1 to 2",
         ),
         (
             lambda c: add_articles(c, "so-3", ["night-run"], section="New", position=2),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -36,8 +37,8 @@ def issue() -> None:
 @click.option("--slug", help="File name without .yaml (default: made from the title).")
 @pass_project
 def new_command(
-    project: Project, title: str, issue_date, number: int | None, theme: str | None,
-    slug: str | None,
+    project: Project, title: str, issue_date: datetime | None, number: int | None,
+    theme: str | None, slug: str | None,
 ) -> None:  # fmt: skip
     """Create a new issue file titled TITLE and print its path.
 
