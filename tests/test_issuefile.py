@@ -251,3 +251,39 @@ def test_add_to_an_issue_without_sections_needs_a_section_name(config):
         "title: Bare  # nothing else yet\nsections:\n  - title: A\n    articles:\n"
         "      - night-run\n# closing\n"
     )
+
+
+FOUR_SPACES = """\
+title: Four
+sender:
+    from_name: Four spaces
+intro: |
+    Indented by four.
+sections:
+    - title: A
+      articles:
+          - bus-trial
+          - slug: rice-harvest
+            image: false
+"""
+INDENTLESS = """\
+title: Indentless
+sender:
+  from_name: Two
+sections:
+- title: A
+  articles:
+  - bus-trial
+  - slug: rice-harvest
+    image: false
+"""
+
+
+@pytest.mark.parametrize("text", [FOUR_SPACES, INDENTLESS, COMMENTED])
+def test_the_file_s_own_indentation_is_kept(config, text):
+    path = write_issue(config, "style", text)
+    add_articles(config, "style", ["night-run"], section="A" if "A\n" in text else None, position=2)
+    lines = path.read_text().splitlines()
+    assert len(lines) == len(text.splitlines()) + 1
+    remove_articles(config, "style", ["night-run"])
+    assert path.read_text() == text
