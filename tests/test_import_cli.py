@@ -164,3 +164,17 @@ def test_warnings_are_printed(cli, tmp_path):
     result = cli("import", str(FIXTURES / "newstext" / "vi_one_line.txt"), "--dry-run")
     assert result.exit_code == 0
     assert "  warning: title and lead on one line" in result.stderr
+
+
+def test_example_raw_articles_import_cleanly(cli):
+    """The Quick start's ``publisher import examples/raw/``: every example imports."""
+    from tests.conftest import ROOT
+
+    result = cli("import", str(ROOT / "examples" / "raw"), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    articles = json.loads(result.stdout)
+    assert len(articles) == 3
+    assert {a["language"] for a in articles} == {"vi", "en"}
+    for article in articles:
+        assert article["title"] and article["lead"] and article["source"]
+        assert any("example article" in p or "bài viết ví dụ" in p for p in article["paragraphs"])
