@@ -3,6 +3,8 @@
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publisher.errors import InputError
 from publisher.importers.base import Source, decode
@@ -248,3 +250,33 @@ def test_more_bylines_and_furniture():
     assert is_widget("Trang chủ > Thời sự > Xã hội")
     assert is_widget("1.234 lượt xem")
     assert not is_widget("Hà Nội > Hải Phòng là tuyến đường quan trọng nhất miền Bắc.")
+
+
+def _fixture_lines() -> list[str]:
+    from publisher.importers import read_source
+    from tests.conftest import FIXTURES
+
+    lines: list[str] = []
+    for path in sorted((FIXTURES / "newstext").glob("*.txt")):
+        lines += read_source(path).text.split("\n")
+    return lines + ["", "\u00a0", "(", "By", "Theo", "Ảnh:", "nh", "1.", "...", "(AP) -", "•"]
+
+
+_LINES = _fixture_lines()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_LINES), min_size=1, max_size=25), st.sampled_from([None, "vi", "en"])
+)
+def test_any_mix_of_lines_imports_or_fails_cleanly(lines, language):
+    """Whatever order scraped lines come in: an article that round-trips, or an InputError."""
+    from publisher import articlefile
+
+    source = Source("x.txt", "\n".join(lines), "", "utf-8")
+    try:
+        article = NewsTextImporter().parse(source, language=language).article.with_(slug="s")
+    except InputError:
+        return
+    assert article.title
+    assert articlefile.loads(articlefile.dumps(article), slug="s") == article
