@@ -259,7 +259,7 @@ def _fixture_lines() -> list[str]:
     lines: list[str] = []
     for path in sorted((FIXTURES / "newstext").glob("*.txt")):
         lines += read_source(path).text.split("\n")
-    return lines + ["", "\u00a0", "(", "By", "Theo", "Ảnh:", "nh", "1.", "...", "(AP) -", "•"]
+    return [*lines, "", "\u00a0", "(", "By", "Theo", "Ảnh:", "nh", "1.", "...", "(AP) -", "•"]
 
 
 _LINES = _fixture_lines()
