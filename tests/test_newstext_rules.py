@@ -280,3 +280,10 @@ def test_any_mix_of_lines_imports_or_fails_cleanly(lines, language):
         return
     assert article.title
     assert articlefile.loads(articlefile.dumps(article), slug="s") == article
+
+
+def test_markdown_heading_marker_is_not_part_of_the_title():
+    source = Source(
+        "x.md", "# A plain heading\n\nSome text below the heading, long enough.", "", ""
+    )
+    assert NewsTextImporter().parse(source).article.title == "A plain heading"

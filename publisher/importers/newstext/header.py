@@ -31,7 +31,8 @@ def parse_header(units: list[Unit], draft: Draft) -> int:
         return i
     first = units[i]
     if is_title_like(first.text):
-        draft.title, outlet = split_title_suffix(first.text)
+        title = re.sub(r"^#{1,6}\s+", "", first.text)  # a Markdown heading marker
+        draft.title, outlet = split_title_suffix(title)
         draft.set_source(outlet)
         i += 1
     elif len(units) == i + 1 and _split_glued(first, draft):
