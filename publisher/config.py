@@ -22,6 +22,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "templates": (str, "templates"),
         "build": (str, "build"),
     },
+    "keywords": {
+        "limit": (int, 6),  # suggestions per article
+        "segmenter": (str, "auto"),  # Vietnamese words: auto, plain or underthesea
+    },
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}
