@@ -10,7 +10,6 @@ left out, or the plain syllable fallback could never suggest such phrases.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 _VI_NOT_STOP = """
     bài bản biết bộ cao chiếc chuyện chính con cuộc cây căn cơ cơn cần dưới duy dữ giữa hỏi
@@ -68,9 +67,10 @@ def stopwords(language: str) -> frozenset[str]:
 
         base = {w.casefold() for w in stopwordsiso.stopwords("vi")} - _entries(_VI_NOT_STOP)
         return frozenset(base | _entries(_VI_EXTRA))
-    listed = resources.files("yake").joinpath("core/StopwordsList/stopwords_en.txt")
-    base = {w.strip().casefold() for w in listed.read_text("utf-8").splitlines() if w.strip()}
-    return frozenset(base | _entries(_EN_EXTRA))
+    import yake  # its English list is the one its scores were tuned with
+
+    base = {w.strip().casefold() for w in yake.KeywordExtractor(lan="en").stopword_set}
+    return frozenset((base - {""}) | _entries(_EN_EXTRA))
 
 
 @cache
