@@ -48,29 +48,16 @@ def find_glossary(text: str) -> dict[str, str]:
         if not letters or acronym in glossary:
             continue
         clause = _CLAUSE_BREAK.split(text[: match.start()])[-1]
-        opens_sentence = _opens_sentence(text, match.start() - len(clause))
-        phrase = _expansion(clause.split(), letters, opens_sentence)
+        phrase = _expansion(clause.split(), letters)
         if phrase:
             glossary[acronym] = phrase
     return glossary
 
 
-def _opens_sentence(text: str, clause_start: int) -> bool:
-    """True when the clause starting here is also the start of its sentence."""
-    before = text[:clause_start].rstrip()
-    return not before or before[-1] in ".!?…:\n"
-
-
-def _expansion(words: list[str], letters: str, opens_sentence: bool) -> str:
+def _expansion(words: list[str], letters: str) -> str:
     """The shortest run of trailing words whose initials spell ``letters``, or ``""``."""
     start = _match(words, len(words) - 1, letters, len(letters) - 1)
-    if start is None:
-        return ""
-    first, *rest = words[start:]
-    # A definition opening a sentence is capitalised only because of where it stands.
-    if start == 0 and opens_sentence and first[1:].islower() and all(w.islower() for w in rest):
-        first = first[:1].lower() + first[1:]
-    return " ".join([first, *rest])
+    return "" if start is None else " ".join(words[start:])
 
 
 def _match(words: list[str], i: int, letters: str, j: int) -> int | None:

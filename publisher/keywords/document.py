@@ -30,7 +30,7 @@ class Unit:
     syllables: int
     capitalised: bool
     acronym: bool
-    weak_case: bool  # opens a sentence or sits in the title: its capitals say little
+    weak_case: bool  # opens a sentence, sits in the title or expands an acronym
 
 
 Block = tuple[Unit, ...]
@@ -148,8 +148,9 @@ def _units(
     units, position = [], 0
     for group in groups:
         size = group.count(" ") + 1
-        expanded = all(flag for _, flag in raw[position : position + size])
-        weak = is_title or (first and position == 0 and not expanded)
+        # An expansion is spelled as at its definition, which may have opened a sentence.
+        expanded = any(flag for _, flag in raw[position : position + size])
+        weak = is_title or expanded or (first and position == 0)
         units.append(
             Unit(
                 text=group,

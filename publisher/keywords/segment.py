@@ -34,7 +34,7 @@ def resolve(name: str) -> str:
 
 def segmenter(name: str, language: str) -> Segment | None:
     """The function grouping a block's syllables into words, or None to keep syllables."""
-    if language != "vi" or resolve(name) == "plain":
+    if resolve(name) == "plain" or language != "vi":
         return None
     return _underthesea_words
 
