@@ -166,3 +166,15 @@ def test_annotate_keeps_given_keywords_and_still_finds_the_glossary():
 def test_fixture_names():
     assert len([n for n in fixture_names() if n.startswith("vi-")]) >= 2
     assert len([n for n in fixture_names() if n.startswith("en-")]) >= 2
+
+
+def test_english_names_keep_their_small_words():
+    lead = (
+        "Lantern makers in Hoi An say the old town draws more visitors each year. "
+        "Workshops in Hoi An now train apprentices, and the silk lanterns of Hoi An sell "
+        "abroad. Visitors to the old town buy silk lanterns from the workshops by the river, "
+        "and the makers say orders from abroad keep the workshops busy all year round."
+    )
+    article = Article(title="Lantern makers", lead=lead, language="en")
+    suggestions = suggest_keywords(article)
+    assert "Hoi An" in suggestions and "Hoi" not in suggestions, suggestions

@@ -131,11 +131,17 @@ def _is_word(token: str) -> bool:
     return all(c.isalpha() or c in "'’-" for c in token)
 
 
-def unit_key(text: str, language: str) -> str:
-    """What occurrences of a unit share: lower case, and in English no plural ``s`` (as YAKE)."""
+def unit_key(text: str, language: str, weak_case: bool = True) -> str:
+    """What occurrences of a unit share: lower case, and in English no plural ``s`` (as YAKE).
+
+    An English stopword capitalised mid-sentence is part of a name (``Hoi An``), so it keeps
+    its capital and is a word of its own.
+    """
     key = text.casefold()
-    if language != "en" or key in stopwords("en"):
+    if language != "en":
         return key
+    if key in stopwords("en"):
+        return text if text[:1].isupper() and not weak_case else key
     if len(key) > 3 and key.endswith("s") and not key.endswith(("ss", "'s", "’s")):
         key = key[:-1]
     return key
@@ -154,7 +160,7 @@ def _units(
         units.append(
             Unit(
                 text=group,
-                key=unit_key(group, language),
+                key=unit_key(group, language, weak),
                 syllables=size,
                 capitalised=group[:1].isupper(),
                 acronym=size == 1 and is_acronym(group),

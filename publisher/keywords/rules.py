@@ -38,7 +38,7 @@ def acceptable(stat: Stat, language: str, names: list[str], acronyms: set[str]) 
         return False
     if language == "vi" and (units[0].acronym or units[-1].acronym):
         return False
-    if 2 * stat.cuts > stat.count:
+    if 2 * stat.cuts >= stat.count:
         return False
     if language == "en" and units[-1].text.endswith(("'s", "’s")):
         return False

@@ -130,9 +130,13 @@ def _count(
 def _joined(a: Unit | None, b: Unit | None, vietnamese: bool) -> bool:
     """Two units meeting at capitalised syllables (``Hà`` ``Nội``, not ``Dân tộc`` ``Hà Nội``).
 
-    English capitals at the start of a sentence or in a title case headline say nothing.
+    English capitals at the start of a sentence or in a title case headline say nothing, nor
+    does a capitalised stopword opening a sentence (``Theo Bộ Y tế``).
     """
     if a is None or b is None or a.acronym or b.acronym:
+        return False
+    stop = stopwords("vi" if vietnamese else "en")
+    if (a.weak_case and a.key in stop) or (b.weak_case and b.key in stop):
         return False
     if not vietnamese and (a.weak_case or b.weak_case):
         return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 _VI_NOT_STOP = """
-    bài bản biết bộ cao chiếc chuyện chính con cuộc cây căn cơ cơn cần dưới duy dữ giữa hỏi
+    bài bản biết bộ cao chuyện chính con cuộc cây căn cơ cơn cần dưới duy dữ giữa hỏi
     khác không lớn lần làm mình mới người ngôi ngọn nhà nhận nhất nói nơi nền phải quyết quyển
     quá quả sạch số sự thanh thuần thường thấy thế toà tấm tấn việc điều đi ý
 """
@@ -36,6 +36,7 @@ _VI_GENERIC = """
     cơ quan|địa phương|cấp|ngành|những năm|cơ hội|thuận lợi|khó khăn|buổi|làm việc|ban hành
     tham mưu|chỉ đạo|quan tâm|phối hợp|đáng kể|ổn định|vận dụng|tiêu biểu|thành công|người dân
     tỉnh|thành phố|huyện|quận|thị xã|phường|xã|thôn|trưởng|phó|trưởng ban|chủ tịch|giám đốc
+    phía bắc|phía nam|phía đông|phía tây|tham gia|vận hành
     mục tiêu|quản lý|liên tục|bệnh viện|bệnh nhân|số ca|ca|trường hợp|đơn vị|dự án
 """
 
@@ -44,7 +45,8 @@ _EN_EXTRA = """
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     mr mrs ms dr said says say told according also just like percent year years week weeks
     month months day days time times hundred hundreds thousand thousands million millions
-    billion billions dozen dozens half quarter north south east west
+    billion billions dozen dozens half quarter north south east west one two three four five six
+    seven eight nine ten eleven twelve twenty minute minutes hour hours second seconds
 """
 
 _EN_GENERIC = "people thing things way lot part number group report news story statement"
