@@ -35,10 +35,19 @@ class RecordingHandler:
     A 421 reply also closes the connection, as real servers do.
     """
 
-    def __init__(self, *, pipelining: bool = True, eight_bit: bool = True, delay: float = 0.0):
+    def __init__(
+        self,
+        *,
+        pipelining: bool = True,
+        eight_bit: bool = True,
+        delay: float = 0.0,
+        reply_delay: float = 0.0,
+    ):
         self.pipelining = pipelining
         self.eight_bit = eight_bit
         self.delay = delay
+        # Seconds between accepting a message and saying so: a kill then leaves it in flight.
+        self.reply_delay = reply_delay
         self.messages: list[Received] = []
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.attempts: dict[str, int] = defaultdict(int)
@@ -94,6 +103,8 @@ class RecordingHandler:
                     list(envelope.mail_options),
                 )
             )
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 2.0.0 Ok: queued"
 
     def received_by(self) -> dict[str, int]:
