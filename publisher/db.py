@@ -42,7 +42,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     sent_at TEXT,
     UNIQUE (issue, subscriber_id)
 );
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (issue, state);
 """
 
 

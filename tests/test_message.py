@@ -175,3 +175,21 @@ def test_settings_are_checked(project):
     )
     settings = MessageSettings.from_config(load_config(project))
     assert settings.unsubscribe_mailto == "mailto:u@x.org?subject=unsubscribe%20{token}"
+
+
+@pytest.mark.parametrize("eight_bit", [True, False])
+@pytest.mark.parametrize("name", [".Dot", "", "..", "Ann"])
+def test_dot_stuffed_rendering_is_what_an_smtp_server_unstuffs(project, eight_bit, name):
+    name_token = "%%SUBSCRIBER_NAME%%"
+    text = f".start\n{name_token}.x\n{name_token}\n{name_token}.{name_token}\n"
+    message = compiled(
+        project, eight_bit=eight_bit, text=text + "đ\n", html=".<p>%%SUBSCRIBER_NAME%%</p>"
+    )
+    message.fallback = ""
+    recipient = Recipient("a@example.org", name, TOKEN)
+    plain = message.render(recipient)
+    stuffed = message.render(recipient, stuffed=True)
+    lines = stuffed.split(b"\r\n")
+    assert all(not line.startswith(b".") or line.startswith(b"..") for line in lines)
+    unstuffed = b"\r\n".join(line[1:] if line.startswith(b".") else line for line in lines)
+    assert unstuffed == plain

@@ -28,6 +28,9 @@ def check(name: str, value: str) -> str:
 
 def encoded_words(text: str) -> str:
     """``text`` as RFC 2047 base64 encoded words, folded between words."""
+    data = text.encode("utf-8")
+    if len(data) <= WORD_BYTES:
+        return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
     words, chunk, size = [], [], 0
     for char in text:
         width = len(char.encode("utf-8"))

@@ -203,12 +203,14 @@ class SendRun:
         self.throttle.wait()
         message = self.message(transport.eight_bit)
         try:
-            data = message.render(job.recipient)
+            data = message.render(job.recipient, stuffed=transport.wants_stuffed)
         except HeaderError as exc:
             self._finish(job, Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}"))
             return
         self.ledger.mark_sending(job)
-        envelope = Envelope(message.envelope_from, job.recipient.email, data)
+        envelope = Envelope(
+            message.envelope_from, job.recipient.email, data, stuffed=transport.wants_stuffed
+        )
         outcome = transport.send([envelope])[0]
         if outcome.slow_down:
             self.throttle.slow_down(self._rate())

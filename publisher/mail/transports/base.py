@@ -14,11 +14,16 @@ SENT, DEFERRED, FAILED = "sent", "deferred", "failed"
 
 @dataclass(frozen=True)
 class Envelope:
-    """One message for one recipient: SMTP envelope and the message bytes (CRLF lines)."""
+    """One message for one recipient: SMTP envelope and the message bytes (CRLF lines).
+
+    ``stuffed``: the data is already dot-stuffed for SMTP (only for transports that say
+    ``wants_stuffed``).
+    """
 
     mail_from: str
     recipient: str
     data: bytes
+    stuffed: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Transport(ABC):
     name = "base"
     # Whether 8bit bodies may be sent (the SMTP server offered 8BITMIME); known after open().
     eight_bit = True
+    # Whether it takes SMTP dot-stuffed data (saves the sender a pass over every message).
+    wants_stuffed = False
 
     @property
     def is_open(self) -> bool:

@@ -88,6 +88,7 @@ class SmtpTransport(Transport):
     """Sends over one SMTP connection."""
 
     name = "smtp"
+    wants_stuffed = True
 
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
@@ -196,7 +197,14 @@ class SmtpTransport(Transport):
         code, reply = replies[-1]
         if code != 354:
             return self._abort(message.recipient, code, reply, False)
-        conn.send(dot_stuff(message.data))
+        data = message.data
+        if not message.stuffed:
+            data = dot_stuff(data)
+        elif data.endswith(b"\r\n"):
+            data += b".\r\n"
+        else:
+            data += b"\r\n.\r\n"
+        conn.send(data)
         return classify(message.recipient, *_getreply(conn))
 
     def _abort(self, recipient: str, code: int, reply: str, data_open: bool) -> Outcome:
