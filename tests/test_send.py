@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from email import message_from_bytes, policy
 
 import pytest
@@ -196,3 +197,5 @@ def test_maildir_is_the_default_and_an_unbuilt_issue_is_explained(cli, project, 
     assert len(list((project / "outbox" / "new").iterdir())) == 8
     missing = cli("send", "so-2", "--yes")
     assert missing.exit_code == 8 and "run `publisher build so-2` first" in missing.stderr
+    shutil.rmtree(project / "build")
+    assert ledger_counts(cli)["sent"] == 8  # the ledger outlives the build folder

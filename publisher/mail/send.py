@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher.config import Config
 from publisher.db import database_path, open_project_db
@@ -247,8 +248,11 @@ class SendRun:
 
 def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:
     """The ledger's counts per state for an issue, and its failed recipients."""
-    built = load_built_issue(config, issue)
-    ledger = Ledger(open_project_db(config), built.slug)
+    try:
+        slug = load_built_issue(config, issue).slug
+    except SendError:
+        slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
+    ledger = Ledger(open_project_db(config), slug)
     return ledger.counts(), ledger.failures()
 
 
