@@ -193,3 +193,24 @@ def test_dot_stuffed_rendering_is_what_an_smtp_server_unstuffs(project, eight_bi
     assert all(not line.startswith(b".") or line.startswith(b"..") for line in lines)
     unstuffed = b"\r\n".join(line[1:] if line.startswith(b".") else line for line in lines)
     assert unstuffed == plain
+
+
+@pytest.mark.parametrize("stuffed", [False, True])
+def test_quoted_printable_parts_are_filled_without_reencoding_the_template(project, stuffed):
+    # One long line of markup (as minified HTML has) rules out 8bit: quoted-printable wins.
+    long_line = '<td style="padding:0px">Tin vắn. </td>' * 60
+    rich = (
+        f"<p>Xin chào %%SUBSCRIBER_NAME%% </p>{long_line}\n.%%SUBSCRIBER_NAME%%\n"
+        '<a href="%%UNSUBSCRIBE_URL%%">x</a>\n'
+    )
+    message = compiled(project, html=rich)
+    assert message.html.cte == "quoted-printable"
+    for name in ("Lê <b>&</b> Hoà", ".Dot", "An = B "):
+        data = message.render(Recipient("a@example.org", name, TOKEN), stuffed=stuffed)
+        lines = data.split(b"\r\n")
+        if stuffed:
+            lines = [line[1:] if line.startswith(b".") else line for line in lines]
+        part = parse(b"\r\n".join(lines)).get_payload(1)
+        assert part["Content-Transfer-Encoding"] == "quoted-printable"
+        assert content(part) == filled(rich, name, "a@example.org", URL, escape=True)
+        assert all(len(line) <= 76 for line in part.get_payload().splitlines())

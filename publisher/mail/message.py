@@ -8,7 +8,6 @@ subscriber would cost more than talking SMTP.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import html
@@ -77,6 +76,23 @@ def _quoted_printable(data: bytes) -> bytes:
     return binascii.b2a_qp(data, istext=True)
 
 
+def _base64(data: bytes) -> bytes:
+    encoded = binascii.b2a_base64(data, newline=False)
+    return b"\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\n"
+
+
+def _qp_segment(data: bytes) -> bytes:
+    """A piece of a quoted-printable body, ending in a soft line break unless in a newline.
+
+    Pieces encoded apart and joined are valid quoted-printable: the soft break ("=" CRLF)
+    keeps every line short and decodes to nothing.
+    """
+    if not data:
+        return b""
+    encoded = binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
+    return encoded if data.endswith(b"\n") else encoded + b"=\r\n"
+
+
 class _Part:
     """One text part as literal pieces around token slots, with its transfer encoding chosen."""
 
@@ -95,6 +111,10 @@ class _Part:
         # a line depends on what came before it, so both versions are kept.
         self.stuffed_mid = [_stuff(p) for p in self.crlf_literals]
         self.stuffed_start = [b"." + p if p[:1] == b"." else p for p in self.stuffed_mid]
+        # Quoted-printable literals are encoded once too; each starts a line (see _qp_segment).
+        lf_literals = [p.encode("utf-8") for p in self.literals]
+        self.qp_literals = [_qp_segment(p) for p in lf_literals]
+        self.qp_stuffed = [_stuff(b"\r\n" + p)[2:] for p in self.qp_literals]
         self.headers = {
             cte: f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
             f"Content-Transfer-Encoding: {cte}\r\n\r\n".encode("ascii")
@@ -138,12 +158,26 @@ class _Part:
                     at_start = piece.endswith(b"\n")
         return out
 
+    def _quoted_printable(self, values: tuple[bytes, ...], stuffed: bool) -> bytes:
+        """The body from literals encoded at compile time and the values encoded now."""
+        literals = self.qp_stuffed if stuffed else self.qp_literals
+        out = [literals[0]]
+        for i, slot in enumerate(self.slots):
+            value = _qp_segment(values[slot].replace(b"\r\n", b"\n"))
+            if stuffed and value[:1] == b".":
+                value = b"." + value
+            out.append(value)
+            out.append(literals[i + 1])
+        return b"".join(out)
+
     def render(self, values: tuple[bytes, ...], *, stuffed: bool = False) -> bytes:
         """Headers and encoded body of this part with the values filled in.
 
         ``stuffed``: dot-stuffed for SMTP DATA (only values at a line start need a look).
         """
         cte = self._encoding(values)
+        if cte == "quoted-printable" and self.cte == cte:
+            return self.headers[cte] + self._quoted_printable(values, stuffed)
         eight_bit = cte in ("7bit", "8bit")
         if stuffed and eight_bit:
             out = self._stuffed(values)
@@ -156,7 +190,7 @@ class _Part:
         if eight_bit:
             return self.headers[cte] + b"".join(out)
         data = b"".join(out).replace(b"\r\n", b"\n")
-        encode = base64.encodebytes if cte == "base64" else _quoted_printable
+        encode = _base64 if cte == "base64" else _quoted_printable
         body = encode(data).replace(b"\n", b"\r\n")
         return self.headers[cte] + (_stuff(b"\r\n" + body)[2:] if stuffed else body)
 
