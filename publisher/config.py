@@ -22,6 +22,23 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "templates": (str, "templates"),
         "build": (str, "build"),
     },
+    # Defaults for every issue; an issue file may override the theme, base_url and sender.
+    "newsletter": {
+        "name": (str, ""),
+        "language": (str, "vi"),
+        "theme": (str, "default"),
+        "base_url": (str, ""),
+        "organisation": (str, ""),
+        "address": (str, ""),
+        "from_name": (str, ""),
+        "from_email": (str, ""),
+        "reply_to": (str, ""),
+        "list_id": (str, ""),
+    },
+    "keywords": {
+        "limit": (int, 6),  # suggestions per article
+        "segmenter": (str, "auto"),  # Vietnamese words: auto, plain or underthesea
+    },
     "send": {
         "database": (str, "publisher.db"),
         "transport": (str, "maildir"),
