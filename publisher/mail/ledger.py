@@ -109,20 +109,25 @@ class Ledger:
         return [Failure(*row) for row in rows]
 
     def pending(self) -> Iterator[Job]:
-        """Rows still to send (``queued``, or ``sending`` from a run that died), in batches."""
-        last = 0
+        """Rows still to send (``queued``, or ``sending`` from a run that died), in batches.
+
+        Paged by subscriber id, which the ``(issue, subscriber_id)`` index serves in order, so
+        each batch costs its own rows only (paging by row id made SQLite sort what was left).
+        """
+        last = -1
         while True:
             with self.lock:
                 rows = self.conn.execute(
-                    "SELECT d.id, s.email, s.name, s.token, d.attempts FROM deliveries d"
-                    " JOIN subscribers s ON s.id = d.subscriber_id WHERE d.issue = ?"
-                    " AND d.id > ? AND d.state IN ('queued', 'sending') AND s.status = 'active'"
-                    " ORDER BY d.id LIMIT ?",
+                    "SELECT d.subscriber_id, d.id, s.email, s.name, s.token, d.attempts"
+                    " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+                    " WHERE d.issue = ? AND d.subscriber_id > ?"
+                    " AND d.state IN ('queued', 'sending') AND s.status = 'active'"
+                    " ORDER BY d.subscriber_id LIMIT ?",
                     (self.issue, last, BATCH),
                 ).fetchall()
             if not rows:
                 return
-            for row_id, email, name, token, attempts in rows:
+            for _, row_id, email, name, token, attempts in rows:
                 yield Job(row_id, Recipient(email, name, token), attempts)
             last = rows[-1][0]
 
