@@ -11,6 +11,8 @@ from publisher.mail.transports.base import (
     DEFERRED,
     FAILED,
     SENT,
+    UNTRIED,
+    Done,
     Envelope,
     Outcome,
     Transport,
@@ -27,8 +29,8 @@ TRANSPORTS: dict[str, type[MaildirTransport | MemoryTransport | SmtpTransport]] 
 }
 
 __all__ = [
-    "DEFERRED", "FAILED", "SENT", "TRANSPORTS", "Envelope", "Outcome", "Transport",
-    "TransportError", "transport_factory",
+    "DEFERRED", "FAILED", "SENT", "TRANSPORTS", "UNTRIED", "Done", "Envelope", "Outcome",
+    "Transport", "TransportError", "transport_factory",
 ]  # fmt: skip
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Self
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
 
 from publisher.errors import SendError
 
 SENT, DEFERRED, FAILED = "sent", "deferred", "failed"
+# Never offered: the connection failed before this message's turn. No attempt to count.
+UNTRIED = "untried"
 
 
 @dataclass(frozen=True)
@@ -17,13 +19,14 @@ class Envelope:
     """One message for one recipient: SMTP envelope and the message bytes (CRLF lines).
 
     ``stuffed``: the data is already dot-stuffed for SMTP (only for transports that say
-    ``wants_stuffed``).
+    ``wants_stuffed``). ``tag``: the caller's own reference, carried along untouched.
     """
 
     mail_from: str
     recipient: str
     data: bytes
     stuffed: bool = False
+    tag: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Outcome:
     def text(self) -> str:
         """The reply as recorded in the ledger: ``250 2.0.0 Ok``."""
         return f"{self.code} {self.reply}".strip() if self.code else self.reply
+
+
+Done = list[tuple[Envelope, Outcome]]
+# settle(done, handing): record these outcomes; ``handing`` (if any) is about to be handed over.
+Settle = Callable[[Done, "Envelope | None"], None]
 
 
 class TransportError(SendError):
@@ -75,6 +83,23 @@ class Transport(ABC):
     @abstractmethod
     def send(self, messages: Sequence[Envelope]) -> list[Outcome]:
         """Hand over the messages; one outcome per message, in order, never raising for one."""
+
+    def stream(self, first: Envelope, more: Callable[[], Envelope | None], settle: Settle) -> None:
+        """Send ``first``, then each message ``more()`` gives, until it gives ``None``.
+
+        ``settle(done, handing)`` runs just before each message's content is handed over, with
+        the outcomes learnt since the last call, and once at the end with ``handing=None``. A
+        message's outcome is settled before the next message on this transport is handed over,
+        so at most one message per transport is ever out of the caller's hands unsettled.
+        Every message taken (``first`` and each from ``more()``) is settled exactly once.
+        """
+        done: Done = []
+        message: Envelope | None = first
+        while message is not None:
+            settle(done, message)
+            done = [(message, self.send([message])[0])]
+            message = more()
+        settle(done, None)
 
     def describe(self) -> str:
         """Where messages go, for the confirmation prompt."""

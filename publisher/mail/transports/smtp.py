@@ -6,8 +6,10 @@ import os
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 from publisher.config import Config
 from publisher.errors import ConfigError
@@ -15,8 +17,11 @@ from publisher.mail.transports.base import (
     DEFERRED,
     FAILED,
     SENT,
+    UNTRIED,
+    Done,
     Envelope,
     Outcome,
+    Settle,
     Transport,
     TransportError,
 )
@@ -24,6 +29,7 @@ from publisher.mail.transports.base import (
 SECURITIES = {"none": 25, "starttls": 587, "tls": 465}
 ENV = "PUBLISHER_SMTP_"
 LOST = (smtplib.SMTPServerDisconnected, OSError)
+MAX_REPLY_LINE = 8192  # as smtplib: far more than RFC 5321's 512
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class SmtpTransport(Transport):
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
         self.conn: smtplib.SMTP | None = None
+        self._file: BinaryIO | None = None
         self.pipelining = False
 
     @classmethod
@@ -132,6 +139,10 @@ class SmtpTransport(Transport):
         # Small writes (pipelined commands) must not wait for Nagle's delayed ACK.
         if conn.sock is not None:
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if conn.file is None:
+            conn.file = conn.sock.makefile("rb")
+        # Replies are read from the file smtplib reads them from, so nothing buffered is lost.
+        self._file = conn.file
         self.conn = conn
         self.eight_bit = conn.has_extn("8bitmime")
         self.pipelining = conn.has_extn("pipelining")
@@ -151,41 +162,88 @@ class SmtpTransport(Transport):
             conn.close()
 
     def send(self, messages: Sequence[Envelope]) -> list[Outcome]:
-        return [self._send_one(m) for m in messages]
+        """Each message in turn, pipelined as ``stream`` does; an untried one is offered again."""
+        todo = deque(replace(m, tag=i) for i, m in enumerate(messages))
+        outcomes: dict[int, Outcome] = {}
 
-    def _send_one(self, message: Envelope) -> Outcome:
+        def settle(done: Done, handing: Envelope | None) -> None:
+            for message, outcome in reversed(done):
+                if outcome.status == UNTRIED:
+                    todo.appendleft(message)
+                else:
+                    outcomes[message.tag] = outcome
+
+        while todo:
+            # The first message of a stream always gets an outcome, so this loop ends.
+            self.stream(todo.popleft(), lambda: todo.popleft() if todo else None, settle)
+        return [outcomes[i] for i in range(len(messages))]
+
+    def stream(self, first: Envelope, more: Callable[[], Envelope | None], settle: Settle) -> None:
+        """The messages over this connection; with PIPELINING, each message's content goes out
+        in one write with the next message's MAIL, RCPT and DATA (RFC 2920 3.1 allows message
+        content first in a group), so a message costs one round trip.
+        """
         if self.conn is None:
             try:
                 self.open()
             except TransportError as exc:
-                return Outcome(
-                    message.recipient, FAILED if exc.permanent else DEFERRED, 0, str(exc)
-                )
+                status = FAILED if exc.permanent else DEFERRED
+                settle([(first, Outcome(first.recipient, status, 0, str(exc)))], None)
+                return
+        done: Done = []
+        message: Envelope | None = first  # next to hand over; its envelope may be out already
+        in_flight: Envelope | None = None  # handed over, its reply not read yet
+        written = False  # the envelope of ``message`` went out with the previous content
         try:
-            outcome = self._transaction(message)
+            while message is not None:
+                refusal = self._envelope(message, written)
+                if refusal is not None:
+                    done.append((message, refusal))
+                    message, written = (None if refusal.code == 421 else more()), False
+                    continue
+                following = more()
+                settle(done, message)
+                done = []
+                in_flight, message = message, following
+                written = following is not None and self.pipelining
+                self._hand_over(in_flight, following if written else None)
+                done.append((in_flight, classify(in_flight.recipient, *self._read_reply())))
+                in_flight = None
+                if done[-1][1].code == 421:  # the server is closing this connection
+                    if message is not None:
+                        done.append((message, Outcome(message.recipient, UNTRIED, 0, "")))
+                    break
         except LOST as exc:
             self._drop()
-            return Outcome(message.recipient, DEFERRED, 0, f"connection lost: {exc}")
-        if outcome.code == 421:
-            self._drop()  # the server is closing this connection
-        return outcome
+            lost = f"connection lost: {exc}"
+            if in_flight is not None:
+                done.append((in_flight, Outcome(in_flight.recipient, DEFERRED, 0, lost)))
+                if message is not None:
+                    done.append((message, Outcome(message.recipient, UNTRIED, 0, lost)))
+            elif message is not None:
+                done.append((message, Outcome(message.recipient, DEFERRED, 0, lost)))
+        if done and done[-1][1].code == 421:
+            self._drop()
+        settle(done, None)
 
-    def _transaction(self, message: Envelope) -> Outcome:
-        conn = self.conn
-        assert conn is not None
-        body = " BODY=8BITMIME" if self.eight_bit and not message.data.isascii() else ""
-        commands = [
-            f"MAIL FROM:<{message.mail_from}>{body}",
-            f"RCPT TO:<{message.recipient}>",
-            "DATA",
+    def _commands(self, message: Envelope) -> list[bytes]:
+        body = b" BODY=8BITMIME" if self.eight_bit and not message.data.isascii() else b""
+        return [
+            b"MAIL FROM:<%s>%s\r\n" % (message.mail_from.encode("ascii"), body),
+            b"RCPT TO:<%s>\r\n" % message.recipient.encode("ascii"),
+            b"DATA\r\n",
         ]
-        if self.pipelining:
-            conn.send("".join(c + "\r\n" for c in commands).encode("ascii"))
+
+    def _envelope(self, message: Envelope, written: bool) -> Outcome | None:
+        """MAIL, RCPT and DATA for one message: ``None`` once DATA got 354, else the refusal."""
+        commands = self._commands(message)
         replies: list[tuple[int, str]] = []
+        if self.pipelining and not written:
+            self._write(b"".join(commands))
         for command in commands:
             if not self.pipelining:
-                conn.putcmd(command)
-            replies.append(_getreply(conn))
+                self._write(command)
+            replies.append(self._read_reply())
             code, reply = replies[-1]
             if code == 421:  # the server closes the connection: no more replies come
                 return classify(message.recipient, code, reply)
@@ -197,31 +255,50 @@ class SmtpTransport(Transport):
         code, reply = replies[-1]
         if code != 354:
             return self._abort(message.recipient, code, reply, False)
+        return None
+
+    def _hand_over(self, message: Envelope, following: Envelope | None) -> None:
+        """The content and its end-of-data line, and the next envelope if pipelined, at once."""
         data = message.data
-        if not message.stuffed:
-            data = dot_stuff(data)
-        elif data.endswith(b"\r\n"):
-            data += b".\r\n"
-        else:
-            data += b"\r\n.\r\n"
-        conn.send(data)
-        return classify(message.recipient, *_getreply(conn))
+        parts = [data if message.stuffed else dot_stuff(data)]
+        if message.stuffed:
+            parts.append(b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n")
+        if following is not None:
+            parts += self._commands(following)
+        self._write(b"".join(parts))
 
     def _abort(self, recipient: str, code: int, reply: str, data_open: bool) -> Outcome:
         """Close a failed transaction so the connection can carry the next message."""
-        conn = self.conn
-        assert conn is not None
         if data_open:
             # A pipelined DATA was accepted although a command before it failed (RFC 2920).
-            conn.send(b".\r\n")
-            _getreply(conn)
-        conn.rset()
+            self._write(b".\r\n")
+            self._read_reply()
+        self._write(b"RSET\r\n")
+        self._read_reply()
         return classify(recipient, code, reply)
 
+    def _write(self, data: bytes) -> None:
+        assert self.conn is not None and self.conn.sock is not None
+        self.conn.sock.sendall(data)
 
-def _getreply(conn: smtplib.SMTP) -> tuple[int, str]:
-    code, reply = conn.getreply()
-    return code, reply.decode("utf-8", "replace").replace("\n", " ")
+    def _read_reply(self) -> tuple[int, str]:
+        """One reply, of one or more lines: its code and its text (lines joined by spaces)."""
+        assert self._file is not None
+        readline = self._file.readline
+        lines = []
+        while True:
+            line = readline(MAX_REPLY_LINE + 1)
+            if not line.endswith(b"\n"):
+                closed = len(line) <= MAX_REPLY_LINE
+                raise smtplib.SMTPServerDisconnected(
+                    "closed by the server" if closed else "reply line too long"
+                )
+            lines.append(line[4:].strip())
+            if line[3:4] != b"-":
+                break
+        if not line[:3].isdigit():
+            raise smtplib.SMTPServerDisconnected(f"not an SMTP reply: {line[:40]!r}")
+        return int(line[:3]), b" ".join(lines).decode("utf-8", "replace")
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:
