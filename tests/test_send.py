@@ -166,6 +166,22 @@ def test_faults_are_retried_failed_and_recorded(cli, project, issue):
     assert set(handler.received_by().values()) == {1}
 
 
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_lost_connection_costs_the_next_message_no_attempt(cli, project, issue, pipelining):
+    # Pipelined, the next message's envelope leaves with the dropped message's content.
+    handler = RecordingHandler(pipelining=pipelining)
+    handler.faults["nguoi0001@example.org"] = ["drop"]
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes")
+    assert result.exit_code == 0, result.output
+    assert handler.received_by() == dict.fromkeys(active(issue), 1)
+    conn = open_project_db(load_config(project))
+    attempts = dict(conn.execute("SELECT email, attempts FROM deliveries WHERE state = 'sent'"))
+    assert attempts.pop("nguoi0001@example.org") == 2
+    assert set(attempts.values()) == {1}
+
+
 def test_a_header_injection_fails_that_recipient_only(cli, project, issue):
     conn = open_project_db(load_config(project))
     conn.execute(

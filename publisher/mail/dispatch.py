@@ -62,8 +62,11 @@ class Dispatcher:
         self._cond = threading.Condition()
         self.stopped = False
 
-    def next(self) -> Job | None:
-        """The next job (a due retry first), waiting for retries; ``None`` when all is done."""
+    def next(self, *, wait: bool = True) -> Job | None:
+        """The next job (a due retry first), waiting for retries; ``None`` when all is done.
+
+        ``wait=False``: ``None`` at once when no job is ready (the caller holds one in flight).
+        """
         with self._cond:
             while not self.stopped:
                 now = time.monotonic()
@@ -75,7 +78,7 @@ class Dispatcher:
                         self._taken += 1
                         return self._hand(job)
                     self._exhausted = True
-                if not self._retries and not self._in_flight:
+                if not wait or (not self._retries and not self._in_flight):
                     return None
                 self._cond.wait(self._retries[0][0] - now if self._retries else None)
             return None

@@ -1,9 +1,11 @@
 """The send ledger: one row per issue and recipient, and the lock that keeps one sender per issue.
 
 States: ``queued → sending → sent | failed | suppressed``. A row is committed as ``sending``
-before its message is handed to the transport and as ``sent`` as soon as the server accepted it,
-so after a crash only the rows left in ``sending`` can have been delivered without being
-recorded: a rerun sends every row not ``sent``, repeating at most those.
+before its message is handed to the transport, and as ``sent`` once the server accepted it and
+before the next message on that connection is handed over (in the same transaction as that
+one's ``sending``), so after a crash only the rows left in ``sending`` (at most one per
+connection) can have been delivered without being recorded: a rerun sends every row not
+``sent``, repeating at most those.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,6 +57,14 @@ class Ledger:
         self.conn = conn
         self.issue = issue
         self.lock = threading.Lock()
+        self._stamp = (0, "")
+
+    def _now(self) -> str:
+        """``now()``, formatted once a second rather than once a message."""
+        second = int(time.time())
+        if self._stamp[0] != second:
+            self._stamp = (second, now())
+        return self._stamp[1]
 
     def enqueue(self) -> None:
         """Queue every subscriber without a row; suppress everyone no longer active."""
@@ -131,24 +142,39 @@ class Ledger:
                 yield Job(row_id, Recipient(email, name, token), attempts)
             last = rows[-1][0]
 
-    def mark_sending(self, job: Job) -> None:
-        """Committed before the message leaves: a crash from here on may repeat this one."""
-        with self.lock:
-            self.conn.execute(
-                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1,"
-                " updated_at = ? WHERE id = ?",
-                (now(), job.id),
-            )
+    def advance(self, finished: Sequence[Finished], sending: Job | None = None) -> None:
+        """Record outcomes and mark the next message ``sending``, committed together.
 
-    def record(self, job: Job, state: str, reply: str) -> None:
-        """The outcome of one attempt: ``sent``, ``failed`` or back to ``queued`` (a retry)."""
-        stamp = now()
+        ``sending`` is committed before its message leaves: a crash from then on may repeat
+        it. One transaction for both halves the commits per message.
+        """
+        stamp = self._now()
+        rows = [
+            (state, reply[:1000], stamp, state, stamp, int(counted), job.id)
+            for job, state, reply, counted in finished
+        ]
         with self.lock:
-            self.conn.execute(
-                "UPDATE deliveries SET state = ?, last_reply = ?, updated_at = ?,"
-                " sent_at = CASE ? WHEN 'sent' THEN ? ELSE sent_at END WHERE id = ?",
-                (state, reply[:1000], stamp, state, stamp, job.id),
-            )
+            if len(rows) + (sending is not None) > 1:
+                with transaction(self.conn):
+                    self.conn.executemany(_RECORD, rows)
+                    if sending is not None:
+                        self.conn.execute(_SENDING, (stamp, sending.id))
+            elif rows:
+                self.conn.execute(_RECORD, rows[0])
+            elif sending is not None:
+                self.conn.execute(_SENDING, (stamp, sending.id))
+
+
+# An outcome: the job, its new state (``sent``, ``failed``, or ``queued`` for a retry), the
+# server's reply, and whether to count an attempt (not yet counted by ``sending``).
+Finished = tuple[Job, str, str, bool]
+_RECORD = (
+    "UPDATE deliveries SET state = ?, last_reply = ?, updated_at = ?,"
+    " sent_at = CASE ? WHEN 'sent' THEN ? ELSE sent_at END, attempts = attempts + ? WHERE id = ?"
+)
+_SENDING = (
+    "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?"
+)
 
 
 class SendLock:

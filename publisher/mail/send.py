@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from publisher.config import Config
@@ -14,12 +15,14 @@ from publisher.errors import ConfigError, SendError
 from publisher.mail.built import BuiltIssue, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
-from publisher.mail.ledger import Job, Ledger, SendLock
+from publisher.mail.ledger import Finished, Job, Ledger, SendLock
 from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
 from publisher.mail.transports import (
     DEFERRED,
     FAILED,
     SENT,
+    UNTRIED,
+    Done,
     Envelope,
     Outcome,
     Transport,
@@ -169,22 +172,31 @@ class SendRun:
 
     def _worker(self, index: int) -> None:
         transport = self.factory()
+        held: dict[int, Job] = {}  # taken from the dispatcher, not settled yet
+        handed: set[int] = set()  # of those, the ones committed as ``sending``
+        more = partial(self._more, transport, index, held, handed)
+        settle = partial(self._settle, held, handed)
         try:
-            while index < self.throttle.connections or index == 0:
+            while self._may_send(index):
                 job = self.dispatcher.next()
                 if job is None:
                     return
-                try:
-                    self._open(transport)
-                    self._deliver(transport, job)
-                except BaseException:
-                    self.dispatcher.done(job)
-                    raise
+                held[job.id] = job
+                self._open(transport)
+                first = self._envelope(transport, job, held, handed)
+                if first is not None:
+                    transport.stream(first, more, settle)
         except BaseException as exc:
             self._error = self._error or exc
             self.dispatcher.stop()
         finally:
+            for job in held.values():
+                self.dispatcher.done(job)
             transport.close()
+
+    def _may_send(self, index: int) -> bool:
+        """Whether thread ``index`` may go on (a slow-down leaves fewer connections)."""
+        return index < self.throttle.connections or index == 0
 
     def _open(self, transport: Transport) -> None:
         """Connect before a job is marked ``sending``, retrying a server that is down."""
@@ -199,46 +211,85 @@ class SendRun:
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
                 time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
 
-    def _deliver(self, transport: Transport, job: Job) -> None:
-        assert self.ledger is not None
+    def _more(
+        self, transport: Transport, index: int, held: dict[int, Job], handed: set[int]
+    ) -> Envelope | None:
+        """The next message for a connection that has one in flight, if one is ready now."""
+        while self._may_send(index):
+            job = self.dispatcher.next(wait=False)
+            if job is None:
+                return None
+            held[job.id] = job
+            envelope = self._envelope(transport, job, held, handed)
+            if envelope is not None:
+                return envelope
+        return None
+
+    def _envelope(
+        self, transport: Transport, job: Job, held: dict[int, Job], handed: set[int]
+    ) -> Envelope | None:
+        """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
         self.throttle.wait()
         message = self.message(transport.eight_bit)
+        stuffed = transport.wants_stuffed
         try:
-            data = message.render(job.recipient, stuffed=transport.wants_stuffed)
+            data = message.render(job.recipient, stuffed=stuffed)
         except HeaderError as exc:
-            self._finish(job, Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}"))
-            return
-        self.ledger.mark_sending(job)
-        envelope = Envelope(
-            message.envelope_from, job.recipient.email, data, stuffed=transport.wants_stuffed
-        )
-        outcome = transport.send([envelope])[0]
-        if outcome.slow_down:
-            self.throttle.slow_down(self._rate())
-        self._finish(job, outcome)
+            refused = Envelope(message.envelope_from, job.recipient.email, b"", tag=job)
+            outcome = Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}")
+            handed.add(job.id)  # nothing was tried: no attempt to count
+            self._settle(held, handed, [(refused, outcome)], None)
+            return None
+        return Envelope(message.envelope_from, job.recipient.email, data, stuffed, tag=job)
 
-    def _finish(self, job: Job, outcome: Outcome) -> None:
-        """Record one attempt; a deferral goes back to the dispatcher until attempts run out."""
+    def _settle(
+        self, held: dict[int, Job], handed: set[int], done: Done, handing: Envelope | None
+    ) -> None:
+        """Record outcomes and the next ``sending`` in one commit, then hand the jobs back."""
         assert self.ledger is not None
-        tried = job.attempts + 1
-        if outcome.status == DEFERRED and tried < self.options.max_attempts:
-            self.ledger.record(job, "queued", outcome.text)
-            delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
-            self.dispatcher.done(job.again(), retry_in=delay)
+        finished: list[Finished] = []
+        back: list[tuple[Job, float | None]] = []
+        for envelope, outcome in done:
+            job: Job = envelope.tag
+            if outcome.status == UNTRIED:
+                back.append((job, 0.0))
+                continue
+            if outcome.slow_down:
+                self.throttle.slow_down(self._rate())
+            counted = job.id not in handed
+            tried = job.attempts + 1
+            if outcome.status == DEFERRED and tried < self.options.max_attempts:
+                finished.append((job, "queued", outcome.text, counted))
+                delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
+                back.append((job.again(), delay))
+                continue
+            state = SENT if outcome.status == SENT else FAILED
+            reply = outcome.text if state == SENT or outcome.status == FAILED else (
+                f"gave up after {tried} attempts: {outcome.text}"
+            )  # fmt: skip
+            finished.append((job, state, reply, counted))
+            back.append((job, None))
+        self.ledger.advance(finished, handing.tag if handing is not None else None)
+        if handing is not None:
+            handed.add(handing.tag.id)
+        for envelope, _ in done:
+            del held[envelope.tag.id]
+            handed.discard(envelope.tag.id)
+        for job, retry_in in back:
+            self.dispatcher.done(job, retry_in=retry_in)
+        self._count(finished)
+
+    def _count(self, finished: list[Finished]) -> None:
+        if not finished:
             return
-        state = SENT if outcome.status == SENT else FAILED
-        reply = outcome.text if state == SENT or outcome.status == FAILED else (
-            f"gave up after {tried} attempts: {outcome.text}"
-        )  # fmt: skip
-        self.ledger.record(job, state, reply)
         with self._report_lock:
-            if state == SENT:
-                self._report.sent += 1
-            else:
-                self._report.failed += 1
+            for _, state, _, _ in finished:
+                if state == SENT:
+                    self._report.sent += 1
+                elif state == FAILED:
+                    self._report.failed += 1
             done = self._report.sent + self._report.failed
             self._progress(done, self._rate(done))
-        self.dispatcher.done(job)
 
     def _rate(self, done: int | None = None) -> float:
         if done is None:
