@@ -192,6 +192,7 @@ class SmtpTransport(Transport):
                 return
         done: Done = []
         message: Envelope | None = first  # next to hand over; its envelope may be out already
+        ahead: Envelope | None = None  # the one after it, taken early, nothing of it sent
         in_flight: Envelope | None = None  # handed over, its reply not read yet
         written = False  # the envelope of ``message`` went out with the previous content
         try:
@@ -199,31 +200,35 @@ class SmtpTransport(Transport):
                 refusal = self._envelope(message, written)
                 if refusal is not None:
                     done.append((message, refusal))
-                    message, written = (None if refusal.code == 421 else more()), False
+                    if refusal.code == 421:  # the server is closing this connection
+                        message = None
+                        break
+                    message, ahead, written = ahead or more(), None, False
                     continue
-                following = more()
+                following, ahead = ahead or more(), None
                 settle(done, message)
                 done = []
                 in_flight, message = message, following
-                written = following is not None and self.pipelining
-                self._hand_over(in_flight, following if written else None)
+                written = message is not None and self.pipelining
+                self._hand_over(in_flight, message if written else None)
+                if message is not None:
+                    ahead = more()  # made while the server reads, not while it waits for us
                 done.append((in_flight, classify(in_flight.recipient, *self._read_reply())))
                 in_flight = None
-                if done[-1][1].code == 421:  # the server is closing this connection
-                    if message is not None:
-                        done.append((message, Outcome(message.recipient, UNTRIED, 0, "")))
+                if done[-1][1].code == 421:
                     break
         except LOST as exc:
             self._drop()
-            lost = f"connection lost: {exc}"
+            lost = Outcome("", DEFERRED, 0, f"connection lost: {exc}")
+            if in_flight is None and message is not None:
+                in_flight, message = message, None  # lost in its own envelope: an attempt
             if in_flight is not None:
-                done.append((in_flight, Outcome(in_flight.recipient, DEFERRED, 0, lost)))
-                if message is not None:
-                    done.append((message, Outcome(message.recipient, UNTRIED, 0, lost)))
-            elif message is not None:
-                done.append((message, Outcome(message.recipient, DEFERRED, 0, lost)))
-        if done and done[-1][1].code == 421:
+                done.append((in_flight, replace(lost, recipient=in_flight.recipient)))
+        if any(outcome.code == 421 for _, outcome in done):
             self._drop()
+        for left in (message, ahead):  # not offered: no attempt to count
+            if left is not None:
+                done.append((left, Outcome(left.recipient, UNTRIED, 0, "")))
         settle(done, None)
 
     def _commands(self, message: Envelope) -> list[bytes]:
