@@ -66,6 +66,28 @@ def test_every_transport_delivers_the_bytes_it_was_given(kind, project):
         assert parsed.get_content().replace("\r\n", "\n") == BODY.replace("\r\n", "\n")
 
 
+def test_every_transport_settles_each_message_before_the_next_leaves(kind, project):
+    name, delivered = kind
+    sent = [message(f"nguoi{i}@example.org") for i in range(4)]
+    queue = sent[1:]
+    settled: list[str] = []
+    handed: list[str | None] = []
+
+    def settle(done, handing):
+        arrived = {recipient for recipient, _ in delivered()}
+        for envelope, outcome in done:
+            assert outcome.status == SENT and envelope.recipient in arrived
+            settled.append(envelope.recipient)
+        assert handing is None or handing.recipient not in arrived
+        assert len(arrived) == len(settled)  # nothing handed over is left unsettled
+        handed.append(handing.recipient if handing else None)
+
+    with transport_factory(name, load_config(project))() as transport:
+        transport.stream(sent[0], lambda: queue.pop(0) if queue else None, settle)
+    assert settled == [m.recipient for m in sent]
+    assert handed == [*settled, None]
+
+
 def test_every_transport_closes_twice_and_reopens(kind, project):
     name, delivered = kind
     transport = transport_factory(name, load_config(project))()
