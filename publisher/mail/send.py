@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from publisher.config import Config
@@ -171,28 +170,12 @@ class SendRun:
         return report
 
     def _worker(self, index: int) -> None:
-        transport = self.factory()
-        held: dict[int, Job] = {}  # taken from the dispatcher, not settled yet
-        handed: set[int] = set()  # of those, the ones committed as ``sending``
-        more = partial(self._more, transport, index, held, handed)
-        settle = partial(self._settle, held, handed)
+        lane = _Lane(self, index)
         try:
-            while self._may_send(index):
-                job = self.dispatcher.next()
-                if job is None:
-                    return
-                held[job.id] = job
-                self._open(transport)
-                first = self._envelope(transport, job, held, handed)
-                if first is not None:
-                    transport.stream(first, more, settle)
+            lane.work()
         except BaseException as exc:
             self._error = self._error or exc
             self.dispatcher.stop()
-        finally:
-            for job in held.values():
-                self.dispatcher.done(job)
-            transport.close()
 
     def _may_send(self, index: int) -> bool:
         """Whether thread ``index`` may go on (a slow-down leaves fewer connections)."""
@@ -211,73 +194,19 @@ class SendRun:
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
                 time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
 
-    def _more(
-        self, transport: Transport, index: int, held: dict[int, Job], handed: set[int]
-    ) -> Envelope | None:
-        """The next message for a connection that has one in flight, if one is ready now."""
-        while self._may_send(index):
-            job = self.dispatcher.next(wait=False)
-            if job is None:
-                return None
-            held[job.id] = job
-            envelope = self._envelope(transport, job, held, handed)
-            if envelope is not None:
-                return envelope
-        return None
-
-    def _envelope(
-        self, transport: Transport, job: Job, held: dict[int, Job], handed: set[int]
-    ) -> Envelope | None:
-        """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
-        self.throttle.wait()
-        message = self.message(transport.eight_bit)
-        stuffed = transport.wants_stuffed
-        try:
-            data = message.render(job.recipient, stuffed=stuffed)
-        except HeaderError as exc:
-            refused = Envelope(message.envelope_from, job.recipient.email, b"", tag=job)
-            outcome = Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}")
-            handed.add(job.id)  # nothing was tried: no attempt to count
-            self._settle(held, handed, [(refused, outcome)], None)
-            return None
-        return Envelope(message.envelope_from, job.recipient.email, data, stuffed, tag=job)
-
-    def _settle(
-        self, held: dict[int, Job], handed: set[int], done: Done, handing: Envelope | None
-    ) -> None:
-        """Record outcomes and the next ``sending`` in one commit, then hand the jobs back."""
-        assert self.ledger is not None
-        finished: list[Finished] = []
-        back: list[tuple[Job, float | None]] = []
-        for envelope, outcome in done:
-            job: Job = envelope.tag
-            if outcome.status == UNTRIED:
-                back.append((job, 0.0))
-                continue
-            if outcome.slow_down:
-                self.throttle.slow_down(self._rate())
-            counted = job.id not in handed
-            tried = job.attempts + 1
-            if outcome.status == DEFERRED and tried < self.options.max_attempts:
-                finished.append((job, "queued", outcome.text, counted))
-                delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
-                back.append((job.again(), delay))
-                continue
-            state = SENT if outcome.status == SENT else FAILED
-            reply = outcome.text if state == SENT or outcome.status == FAILED else (
-                f"gave up after {tried} attempts: {outcome.text}"
-            )  # fmt: skip
-            finished.append((job, state, reply, counted))
-            back.append((job, None))
-        self.ledger.advance(finished, handing.tag if handing is not None else None)
-        if handing is not None:
-            handed.add(handing.tag.id)
-        for envelope, _ in done:
-            del held[envelope.tag.id]
-            handed.discard(envelope.tag.id)
-        for job, retry_in in back:
-            self.dispatcher.done(job, retry_in=retry_in)
-        self._count(finished)
+    def _verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
+        """What the ledger records for one attempt, and when to try again (``None``: never)."""
+        if outcome.slow_down:
+            self.throttle.slow_down(self._rate())
+        tried = job.attempts + 1
+        if outcome.status == DEFERRED and tried < self.options.max_attempts:
+            delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
+            return (job, "queued", outcome.text, counted), delay
+        state = SENT if outcome.status == SENT else FAILED
+        reply = outcome.text if state == SENT or outcome.status == FAILED else (
+            f"gave up after {tried} attempts: {outcome.text}"
+        )  # fmt: skip
+        return (job, state, reply, counted), None
 
     def _count(self, finished: list[Finished]) -> None:
         if not finished:
@@ -295,6 +224,85 @@ class SendRun:
         if done is None:
             done = self._report.sent + self._report.failed
         return done / max(1e-6, time.monotonic() - self._started)
+
+
+class _Lane:
+    """One sending thread: its transport, and the jobs it took and has not settled yet."""
+
+    def __init__(self, run: SendRun, index: int):
+        self.run = run
+        self.index = index
+        self.transport = run.factory()
+        self.held: dict[int, Job] = {}
+        self.handed: set[int] = set()  # held jobs committed as ``sending`` (attempt counted)
+
+    def work(self) -> None:
+        """Take jobs until none is left, streaming each run of them over the transport."""
+        run = self.run
+        try:
+            while run._may_send(self.index):
+                job = run.dispatcher.next()
+                if job is None:
+                    return
+                self.held[job.id] = job
+                run._open(self.transport)
+                first = self.envelope(job)
+                if first is not None:
+                    self.transport.stream(first, self.more, self.settle)
+        finally:
+            for job in self.held.values():
+                run.dispatcher.done(job)
+            self.transport.close()
+
+    def more(self) -> Envelope | None:
+        """The next message while one is in flight, if one is ready now."""
+        while self.run._may_send(self.index):
+            job = self.run.dispatcher.next(wait=False)
+            if job is None:
+                return None
+            self.held[job.id] = job
+            envelope = self.envelope(job)
+            if envelope is not None:
+                return envelope
+        return None
+
+    def envelope(self, job: Job) -> Envelope | None:
+        """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
+        self.run.throttle.wait()
+        message = self.run.message(self.transport.eight_bit)
+        stuffed = self.transport.wants_stuffed
+        try:
+            data = message.render(job.recipient, stuffed=stuffed)
+        except HeaderError as exc:
+            refused = Envelope(message.envelope_from, job.recipient.email, b"", tag=job)
+            self.handed.add(job.id)  # nothing was tried: no attempt to count
+            self.settle([(refused, Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}"))])
+            return None
+        return Envelope(message.envelope_from, job.recipient.email, data, stuffed, tag=job)
+
+    def settle(self, done: Done, handing: Envelope | None = None) -> None:
+        """Record outcomes and the next ``sending`` in one commit, then give the jobs back."""
+        run = self.run
+        assert run.ledger is not None
+        finished: list[Finished] = []
+        back: list[tuple[Job, float | None]] = []
+        for envelope, outcome in done:
+            job: Job = envelope.tag
+            if outcome.status == UNTRIED:
+                back.append((job, 0.0))
+                continue
+            row, retry_in = run._verdict(job, outcome, counted=job.id not in self.handed)
+            finished.append(row)
+            back.append((row[0].again() if retry_in is not None else job, retry_in))
+        run.ledger.advance(finished, handing.tag if handing is not None else None)
+        if handing is not None:
+            self.handed.add(handing.tag.id)
+        for envelope, _ in done:
+            del self.held[envelope.tag.id]
+            self.handed.discard(envelope.tag.id)
+        for job, retry_in in back:
+            run.dispatcher.done(job, retry_in=retry_in)
+        run._count(finished)
 
 
 def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:
