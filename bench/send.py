@@ -155,16 +155,20 @@ def run_ours(project: Path, slug: str, port: int, connections: int) -> tuple[flo
     command = [sys.executable, "-m", "publisher", "--project", str(project), "send", slug,
                "--transport", "smtp", "--yes", "--connections", str(connections)]  # fmt: skip
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # From ROOT: `python -m` puts the working directory first on sys.path.
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert process.stderr is not None
     stderr = process.stderr.read().decode()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
         sys.exit(f"publisher send failed:\n{stderr}")
-    found = re.search(r"(\d+) sent, (\d+) failed in ([\d.]+)s", stderr)
+    found = re.search(r"(\d+) sent, (\d+) failed in ([\d.]+)s \(([\d.]+) msg/s\)", stderr)
     assert found, stderr
-    return float(found.group(3)), wall, usage.ru_maxrss
+    # The rate is printed to 0.1 msg/s, the time only to 0.1 s (2% of a 5-second run).
+    return int(found.group(1)) / float(found.group(4)), wall, usage.ru_maxrss
 
 
 def run_source(source: Path, env: dict[str, str], port: int, count: int, size: int,
