@@ -56,6 +56,7 @@ class Dispatcher:
         self._limit = limit
         self._taken = 0
         self._exhausted = False
+        self._ahead: Job | None = None  # read from the source, not taken yet
         self._retries: list[tuple[float, int, Job]] = []
         self._seq = itertools.count()
         self._in_flight = 0
@@ -65,25 +66,39 @@ class Dispatcher:
     def next(self, *, wait: bool = True) -> Job | None:
         """The next job (a due retry first), waiting for retries; ``None`` when all is done.
 
-        ``wait=False``: ``None`` at once when no job is ready (the caller holds one in flight).
+        ``wait=False`` (the caller has one in flight): ``None`` at once when no job is ready or
+        the next is in doubt. An in-doubt job goes only to a thread with nothing in flight,
+        which marks it ``sending`` again: so the rows in ``sending`` never outnumber the
+        connections.
         """
         with self._cond:
             while not self.stopped:
                 now = time.monotonic()
-                if self._retries and self._retries[0][0] <= now:
-                    return self._hand(heapq.heappop(self._retries)[2])
-                if not self._exhausted and (self._limit is None or self._taken < self._limit):
-                    job = next(self._source, None)
-                    if job is not None:
-                        self._taken += 1
-                        return self._hand(job)
-                    self._exhausted = True
-                if not wait or (not self._retries and not self._in_flight):
+                job = self._peek(now)
+                if job is not None and (wait or not job.in_doubt):
+                    return self._take(job)
+                if not wait or (job is None and not self._retries and not self._in_flight):
                     return None
                 self._cond.wait(self._retries[0][0] - now if self._retries else None)
             return None
 
-    def _hand(self, job: Job) -> Job:
+    def _peek(self, now: float) -> Job | None:
+        """The job next in line (a due retry first), not taken yet."""
+        if self._retries and self._retries[0][0] <= now:
+            return self._retries[0][2]
+        if self._limit is not None and self._taken >= self._limit:
+            return None
+        if self._ahead is None and not self._exhausted:
+            self._ahead = next(self._source, None)
+            self._exhausted = self._ahead is None
+        return self._ahead
+
+    def _take(self, job: Job) -> Job:
+        if job is self._ahead:
+            self._ahead = None
+            self._taken += 1
+        else:
+            heapq.heappop(self._retries)
         self._in_flight += 1
         return job
 

@@ -31,14 +31,20 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Job:
-    """One delivery to attempt; ``attempts`` counts the tries before this one."""
+    """One delivery to attempt; ``attempts`` counts the tries before this one.
+
+    ``in_doubt``: its row was left ``sending`` by a run that died, so it may have been
+    delivered already.
+    """
 
     id: int
     recipient: Recipient
     attempts: int = 0
+    in_doubt: bool = False
 
     def again(self) -> Job:
-        return replace(self, attempts=self.attempts + 1)
+        """The next try, once this one's outcome is recorded (so no longer in doubt)."""
+        return replace(self, attempts=self.attempts + 1, in_doubt=False)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,20 @@ class Ledger:
         return [Failure(*row) for row in rows]
 
     def pending(self) -> Iterator[Job]:
-        """Rows still to send (``queued``, or ``sending`` from a run that died), in batches.
+        """Rows still to send: first those left ``sending`` by a run that died, then ``queued``.
+
+        The in-doubt rows come first so that they are sent again (or settled) before new ones
+        are marked ``sending``: the rows in ``sending`` then never outnumber the connections.
+        """
+        in_doubt = [replace(job, in_doubt=True) for job in self._rows("sending")]
+        yield from in_doubt
+        seen = {job.id for job in in_doubt}
+        for job in self._rows("queued"):
+            if job.id not in seen:  # one of those, put back to ``queued`` by this run
+                yield job
+
+    def _rows(self, state: str) -> Iterator[Job]:
+        """The rows in one state, in batches.
 
         Paged by subscriber id, which the ``(issue, subscriber_id)`` index serves in order, so
         each batch costs its own rows only (paging by row id made SQLite sort what was left).
@@ -131,10 +150,9 @@ class Ledger:
                 rows = self.conn.execute(
                     "SELECT d.subscriber_id, d.id, s.email, s.name, s.token, d.attempts"
                     " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
-                    " WHERE d.issue = ? AND d.subscriber_id > ?"
-                    " AND d.state IN ('queued', 'sending') AND s.status = 'active'"
-                    " ORDER BY d.subscriber_id LIMIT ?",
-                    (self.issue, last, BATCH),
+                    " WHERE d.issue = ? AND d.subscriber_id > ? AND d.state = ?"
+                    " AND s.status = 'active' ORDER BY d.subscriber_id LIMIT ?",
+                    (self.issue, last, state, BATCH),
                 ).fetchall()
             if not rows:
                 return

@@ -241,7 +241,8 @@ class SmtpTransport(Transport):
 
     def _envelope(self, message: Envelope, written: bool) -> Outcome | None:
         """MAIL, RCPT and DATA for one message: ``None`` once DATA got 354, else the refusal."""
-        commands = self._commands(message)
+        # Written (only ever pipelined): the three commands are out, their replies are left.
+        commands = [b""] * 3 if written else self._commands(message)
         replies: list[tuple[int, str]] = []
         if self.pipelining and not written:
             self._write(b"".join(commands))

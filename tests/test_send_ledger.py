@@ -1,0 +1,48 @@
+"""The ledger's queue and the dispatcher: rows left ``sending`` by a run that died go first."""
+
+from __future__ import annotations
+
+from publisher.config import load_config
+from publisher.db import open_project_db
+from publisher.mail.dispatch import Dispatcher
+from publisher.mail.ledger import Job, Ledger
+from publisher.mail.message import Recipient
+from tests.mailkit import add_subscribers, people, write_settings
+
+
+def test_rows_in_doubt_come_first_then_the_queued_ones_each_once(project):
+    write_settings(project)
+    add_subscribers(project, people(6, unsubscribed=1))
+    ledger = Ledger(open_project_db(load_config(project)), "so-1")
+    ledger.enqueue()
+    ledger.conn.execute(
+        "UPDATE deliveries SET state = 'sending', attempts = 1 WHERE email IN (?, ?)",
+        ("nguoi0004@example.org", "nguoi0002@example.org"),
+    )
+    pending = ledger.pending()
+    first = next(pending)
+    assert (first.recipient.email, first.in_doubt, first.attempts) == (
+        "nguoi0002@example.org", True, 1,
+    )  # fmt: skip
+    # Deferred by this run, it is queued again, and left to the retries, not read twice.
+    ledger.advance([(first, "queued", "451 4.3.0 Try later", False)])
+    rest = [(job.recipient.email[5:9], job.in_doubt) for job in pending]
+    assert rest == [("0004", True), ("0000", False), ("0001", False), ("0003", False),
+                    ("0005", False)]  # fmt: skip
+    assert not first.again().in_doubt
+
+
+def test_a_job_in_doubt_goes_only_to_a_thread_with_nothing_in_flight():
+    someone = Recipient("nguoi@example.org")
+    doubt, fresh = Job(1, someone, 1, in_doubt=True), Job(2, someone)
+    dispatcher = Dispatcher(iter([doubt, fresh]))
+    assert dispatcher.next(wait=False) is None  # a thread with one in flight may not take it
+    assert dispatcher.next() is doubt
+    assert dispatcher.next(wait=False) is fresh
+    assert dispatcher.next(wait=False) is None
+    dispatcher.done(doubt, retry_in=0.0)  # untried: back in line, still in doubt
+    assert dispatcher.next(wait=False) is None
+    dispatcher.done(fresh)
+    assert dispatcher.next() is doubt
+    dispatcher.done(doubt)
+    assert dispatcher.next() is None
