@@ -120,11 +120,13 @@ class RecordingHandler:
 class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 and a free port, running in a thread."""
 
-    def __init__(self, handler: RecordingHandler):
+    def __init__(self, handler: RecordingHandler, *, security: str = "none", **tls: object):
+        """``tls``: aiosmtpd's ``tls_context`` (STARTTLS) or ``ssl_context`` (TLS) options."""
         self.handler = handler
         self.host = "127.0.0.1"
         self.port = free_port()
-        self.controller = Controller(handler, hostname=self.host, port=self.port)
+        self.security = security
+        self.controller = Controller(handler, hostname=self.host, port=self.port, **tls)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()
@@ -135,6 +137,6 @@ class SmtpServer:
 
     def settings(self, **extra: object) -> str:
         """The ``[smtp]`` table pointing at this server."""
-        lines = [f'host = "{self.host}"', f"port = {self.port}", 'security = "none"']
+        lines = [f'host = "{self.host}"', f"port = {self.port}", f'security = "{self.security}"']
         lines += [f"{k} = {v!r}".replace("'", '"') for k, v in extra.items()]
         return "\n[smtp]\n" + "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import ssl
 from email import message_from_bytes, policy
 
 import pytest
@@ -134,6 +135,34 @@ def test_smtp_421_and_dropped_connections_are_deferred_then_reopened(project, pi
     assert [o.status for o in outcomes[::2]] == [SENT] * 3
     assert handler.connections == 3
     assert sorted(handler.received_by()) == ["a@example.org", "b@example.org", "c@example.org"]
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_smtp_over_tls_delivers_pipelined_messages_intact(project, security, tmp_path, monkeypatch):
+    import trustme
+
+    from tests.smtpserver import RecordingHandler, SmtpServer
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))  # the client trusts it
+    if security == "starttls":
+        options = {"tls_context": context, "require_starttls": True}
+    else:
+        options = {"ssl_context": context}
+    handler = RecordingHandler()
+    sent = [message(f"nguoi{i}@example.org") for i in range(3)]
+    with SmtpServer(handler, security=security, **options) as server:
+        (project / "publisher.toml").write_text(server.settings(), encoding="utf-8")
+        with transport_factory("smtp", load_config(project))() as transport:
+            assert transport.pipelining
+            outcomes = transport.send(sent)
+    assert [o.status for o in outcomes] == [SENT] * 3
+    assert [m.data.rstrip(b"\r\n") for m in handler.messages] == [
+        m.data.rstrip(b"\r\n") for m in sent
+    ]
 
 
 def test_smtp_without_8bitmime_and_an_unreachable_server(project):
