@@ -1,18 +1,53 @@
 """Candidate phrases: the runs of units that occur at least twice, and what the text says of them.
 
-Only a repeated run can become a keyword (``rules.MIN_OCCURRENCES``), and every part of a
-repeated run is repeated too, so the runs are grown one unit at a time from the repeated ones
-(as Apriori grows frequent item sets): the many runs that occur once are never built.
+Only a repeated run can become a keyword, and every part of a repeated run is repeated too, so
+the runs are grown one unit at a time from the repeated ones (as Apriori grows frequent item
+sets): the many runs that occur once are never built. What surrounds a run's occurrences is
+gathered only when a rule asks for it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
 from publisher.keywords.document import Block, Document, Unit
-from publisher.keywords.rules import MAX_SYLLABLES, MAX_WORDS_EN, MIN_OCCURRENCES, Stat
 from publisher.keywords.words import stopwords
+
+MIN_OCCURRENCES = 2
+MAX_SYLLABLES = 6  # ``đồng bào dân tộc thiểu số``
+MAX_WORDS_EN = 4
 
 Key = tuple[str, ...]
 Places = list[tuple[Block, int]]  # (block, index of the run's first unit)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Around a phrase's occurrences: spellings, neighbours, and cuts through a name."""
+
+    surfaces: Counter[str]
+    left: Counter[str]
+    right: Counter[str]
+    cuts: int
+
+
+@dataclass(eq=False)
+class Stat:
+    """What the text says about one candidate phrase (keyed by its units' lower case)."""
+
+    units: tuple[Unit, ...]  # as at its first occurrence
+    places: Places
+    language: str
+
+    @property
+    def count(self) -> int:
+        return len(self.places)
+
+    @cached_property
+    def context(self) -> Context:
+        return _context(len(self.units), self.places, self.language == "vi")
 
 
 def max_units(language: str) -> int:
@@ -21,12 +56,14 @@ def max_units(language: str) -> int:
 
 
 def candidates(document: Document) -> dict[Key, Stat]:
-    """Every repeated run of units up to the length limit: counts, spellings, neighbours, cuts."""
+    """Repeated runs that neither start nor end with a stopword (as in YAKE)."""
     stop = stopwords("vi" if document.language == "vi" else "en")
-    vietnamese = document.language == "vi"
-    return {
-        key: _stat(key, places, stop, vietnamese) for key, places in repeated_runs(document).items()
-    }
+    found = {}
+    for key, places in repeated_runs(document).items():
+        if key[0] not in stop and key[-1] not in stop:
+            block, start = places[0]
+            found[key] = Stat(block[start : start + len(key)], places, document.language)
+    return found
 
 
 def repeated_runs(document: Document) -> dict[Key, Places]:
@@ -60,28 +97,30 @@ def _longer(runs: dict[Key, Places], size: int, limit: int) -> dict[Key, Places]
     return longer
 
 
-def _stat(key: Key, places: Places, stop: frozenset[str], vietnamese: bool) -> Stat:
-    """The statistics of one run from its occurrences (the first one gives its units)."""
-    size = len(key)
-    first, at = places[0]
-    stat = Stat(first[at : at + size], count=len(places))
+def _context(size: int, places: Places, vietnamese: bool) -> Context:
+    """What surrounds the occurrences of a run of ``size`` units."""
+    stop = stopwords("vi" if vietnamese else "en")
+    surfaces: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    cuts = 0
     for block, start in places:
         end = start + size
         units = block[start:end]
         weak = any(u.weak_case for u in units)
-        stat.surfaces[" ".join(u.text for u in units)] += 1 if weak else 2
+        surfaces[" ".join(u.text for u in units)] += 1 if weak else 2
         before = block[start - 1] if start > 0 else None
         after = block[end] if end < len(block) else None
         if before is not None:
-            stat.left[before.key] += 1
+            left[before.key] += 1
         if after is not None:
-            stat.right[after.key] += 1
+            right[after.key] += 1
         # Names capitalise every syllable or word: a phrase must not split ``Hà | Nội``.
         if _joined(before, units[0], stop, vietnamese) or _joined(
             units[-1], after, stop, vietnamese
         ):
-            stat.cuts += 1
-    return stat
+            cuts += 1
+    return Context(surfaces, left, right, cuts)
 
 
 def _joined(a: Unit | None, b: Unit | None, stop: frozenset[str], vietnamese: bool) -> bool:

@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from publisher.keywords import segment as segmentation
 from publisher.keywords.acronyms import find_glossary
 from publisher.keywords.candidates import candidates
@@ -30,15 +32,24 @@ from publisher.text import clean, detect_language, fold
 MIN_WORDS = 40  # below this an article is too short for a keyword to stand out
 
 
-def suggest_keywords(article: Article, limit: int = 6, *, segmenter: str = "auto") -> list[str]:
-    """Up to ``limit`` keyphrases of the article, best first, as the article spells them."""
+def suggest_keywords(
+    article: Article, limit: int = 6, *, segmenter: str = "auto",
+    glossary: Mapping[str, str] | None = None,
+) -> list[str]:  # fmt: skip
+    """Up to ``limit`` keyphrases of the article, best first, as the article spells them.
+
+    ``glossary`` is the article's ``article_glossary``, for a caller that has it already.
+    """
     if limit <= 0:
         return []
-    text = "\n".join(t for t, _ in article_texts(article))
-    language = article.language if article.language in ("vi", "en") else detect_language(text)
-    glossary = article_glossary(article)
+    texts = article_texts(article)
+    if glossary is None:
+        glossary = _glossary(article, texts)
+    language = article.language
+    if language not in ("vi", "en"):
+        language = detect_language("\n".join(t for t, _ in texts))
     document = build_document(
-        article, language, glossary, segmentation.segmenter(segmenter, language)
+        texts, language, glossary, segmentation.segmenter(segmenter, language)
     )
     if document.words < MIN_WORDS:
         return []
@@ -48,9 +59,6 @@ def suggest_keywords(article: Article, limit: int = 6, *, segmenter: str = "auto
     acronyms = {fold(a) for a in glossary}
     ranked = []
     for key, stat in candidates(document).items():
-        # yake never scores a phrase that starts or ends with one of its stopwords
-        if key[0] in stop or key[-1] in stop:
-            continue
         if not acceptable(stat, language, names, acronyms):
             continue
         score = scorer.phrase(key, stat.count)
@@ -62,8 +70,12 @@ def suggest_keywords(article: Article, limit: int = 6, *, segmenter: str = "auto
 
 def article_glossary(article: Article) -> dict[str, str]:
     """Acronyms the article defines, then the ones its glossary already holds (those win)."""
+    return _glossary(article, article_texts(article))
+
+
+def _glossary(article: Article, texts: list[tuple[str, bool]]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for text, _ in article_texts(article):
+    for text, _ in texts:
         for acronym, expansion in find_glossary(text).items():
             found.setdefault(acronym, expansion)
     given = {clean(a): clean(e) for a, e in article.glossary.items() if clean(a) and clean(e)}
