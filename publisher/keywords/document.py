@@ -61,7 +61,8 @@ def article_texts(article: Article) -> list[tuple[str, bool]]:
     texts += [(article.kicker, False), (_plain(article.lead), False)]
     texts += [(_plain(p), False) for p in article.paragraphs]
     texts += [(f.caption, False) for f in article.figures]
-    return [(clean(t), title) for t, title in texts if clean(t)]
+    cleaned = [(clean(t), title) for t, title in texts]
+    return [(t, title) for t, title in cleaned if t]
 
 
 def _plain(markdown: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from publisher.keywords.candidates import MAX_SYLLABLES, MIN_OCCURRENCES, Stat
 from publisher.keywords.words import generic, stopwords
@@ -87,7 +88,7 @@ class Ranked:
     key: str  # lower case
     score: float
 
-    @property
+    @cached_property
     def folded(self) -> str:
         return fold(self.text)
 
