@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -303,3 +304,54 @@ def test_issue_files_never_include_the_email(tmp_path):
     (tmp_path / "so-1" / "print.pdf").write_bytes(b"%PDF")
     keys = sorted(f.key for f in issue_files(tmp_path, "so-1"))
     assert keys == ["issues/so-1/index.html", "issues/so-1/print.pdf"]
+
+
+# --- the database between CI runs ----------------------------------------------------------------
+
+
+def make_database(path: Path) -> sqlite3.Connection:
+    """A WAL-mode database with a committed row still in the -wal file (connection kept open)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("CREATE TABLE deliveries (email TEXT, state TEXT)")
+    conn.execute("INSERT INTO deliveries VALUES ('a@example.org', 'sent')")
+    return conn
+
+
+def test_database_round_trip_through_s3_keeps_wal_rows(s3, bucket, cli, project, tmp_path):
+    conn = make_database(project / "publisher.db")
+    try:
+        assert Path(f"{project / 'publisher.db'}-wal").stat().st_size > 0
+        url = f"s3://{bucket}/state/publisher.db"
+        result = cli("database", "push", url, "--endpoint-url", s3.url)
+        assert result.exit_code == 0, result.output
+    finally:
+        conn.close()
+    fetched = tmp_path / "fetched.db"
+    result = cli("database", "pull", url, "--file", str(fetched), "--endpoint-url", s3.url)
+    assert result.exit_code == 0, result.output
+    rows = sqlite3.connect(fetched).execute("SELECT email, state FROM deliveries").fetchall()
+    assert rows == [("a@example.org", "sent")]
+    head = s3.client().head_object(Bucket=bucket, Key="state/publisher.db")
+    assert head["CacheControl"] == "no-store"
+
+
+def test_database_pull_refuses_to_replace_and_reports_a_missing_object(s3, bucket, cli, project):
+    (project / "publisher.db").write_bytes(b"")
+    url = f"s3://{bucket}/state/publisher.db"
+    result = cli("database", "pull", url, "--endpoint-url", s3.url)
+    assert result.exit_code == 9 and "refusing to replace" in result.stderr
+    result = cli("database", "pull", url, "--endpoint-url", s3.url, "--overwrite")
+    assert result.exit_code == 9 and "publisher database push" in result.stderr
+
+
+def test_database_to_a_file(cli, project, tmp_path):
+    make_database(project / "publisher.db").close()
+    assert cli("database", "push", str(tmp_path / "kept" / "db")).exit_code == 0
+    (project / "publisher.db").unlink()
+    assert cli("database", "pull", str(tmp_path / "kept" / "db")).exit_code == 0
+    assert sqlite3.connect(project / "publisher.db").execute("SELECT count(*) FROM deliveries")
+    (tmp_path / "junk").write_bytes(b"not a database")
+    result = cli("database", "pull", str(tmp_path / "junk"), "--overwrite")
+    assert result.exit_code == 9 and "not an SQLite database" in result.stderr

@@ -17,6 +17,7 @@ from publisher.upload.base import Destination, LocalFile, UploadFailed
 
 MANIFEST = ".publisher-upload.json"
 ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -45,6 +46,9 @@ def make_client(endpoint_url: str | None = None, region: str | None = None) -> A
         # Most S3-compatible services (MinIO, moto, Garage) have no per-bucket host names.
         s3={"addressing_style": "path"} if custom else {},
     )
+    if not region and any(os.environ.get(v) == "" for v in REGION_VARIABLES):
+        # An empty variable (an unset CI secret) makes botocore build "s3..amazonaws.com".
+        region = next((os.environ[v] for v in REGION_VARIABLES if os.environ.get(v)), "us-east-1")
     session = boto3.session.Session(region_name=region or None)
     return session.client("s3", endpoint_url=endpoint_url or None, config=config)
 
