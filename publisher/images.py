@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -32,18 +33,23 @@ class PreparedImage:
     url: str
     width: int | None = None
     height: int | None = None
-    file: Path | None = None
+    name: str = ""  # path under the web edition (``images/<name>``); empty for remote images
 
 
 class ImageStore:
-    """Prepares each image source once per build; ``resolve`` gives its URL and size."""
+    """Prepares each image source once per build and keeps the bytes until the build writes them.
 
-    def __init__(self, project: Path, out_dir: Path, base: str = "", max_width: int = MAX_WIDTH):
-        self.project = Path(project).resolve()
-        self.out_dir = Path(out_dir)
+    ``roots`` are the folders a relative ``src`` is looked up in, in order (the project, then the
+    article library); a file outside them is refused.
+    """
+
+    def __init__(self, roots: Sequence[Path], base: str = "", max_width: int = MAX_WIDTH):
+        self.roots = [Path(root).resolve() for root in roots]
         # ``base`` is the web edition's URL (Issue.web_url); empty gives relative URLs.
         self.base = base
         self.max_width = max_width
+        self.files: dict[str, bytes] = {}
+        self.sources: dict[str, Path] = {}  # published name -> the original file
         self._done: dict[str, PreparedImage] = {}
 
     def resolve(self, src: str) -> PreparedImage:
@@ -58,22 +64,28 @@ class ImageStore:
         path = self.source_path(src)
         data, suffix, size = encode_for_web(path, self.max_width)
         digest = hashlib.sha256(data).hexdigest()[:10]
-        name = f"{slugify(path.stem) or 'image'}-{digest}{suffix}"
-        target = self.out_dir / IMAGES_DIR / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            target.write_bytes(data)
-        url = f"{self.base}{IMAGES_DIR}/{name}"
-        return PreparedImage(url=url, width=size[0], height=size[1], file=target)
+        name = f"{IMAGES_DIR}/{slugify(path.stem) or 'image'}-{digest}{suffix}"
+        self.files[name] = data
+        self.sources[name] = path
+        return PreparedImage(url=f"{self.base}{name}", width=size[0], height=size[1], name=name)
 
     def source_path(self, src: str) -> Path:
-        """The image file inside the project; anything outside it is refused."""
-        path = (self.project / PurePosixPath(src)).resolve()
-        if not path.is_relative_to(self.project):
-            raise RenderError("an image must be inside the project folder", where=src)
-        if not path.is_file():
-            raise RenderError("the image file does not exist", where=str(path))
-        return path
+        """The image file under one of the roots; anything outside them is refused."""
+        relative = PurePosixPath(src.strip())
+        for root in self.roots:
+            path = (root / relative).resolve()
+            if not path.is_relative_to(root):
+                raise RenderError("an image must be inside the project folder", where=src)
+            if path.is_file():
+                return path
+        raise RenderError("the image file does not exist", where=src)
+
+    def write(self, out_dir: Path) -> None:
+        """Write the prepared images under ``out_dir`` (``out_dir/images/...``)."""
+        for name, data in self.files.items():
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def encode_for_web(

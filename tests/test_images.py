@@ -23,7 +23,11 @@ def make_image(path, size, fmt="JPEG", mode="RGB", exif=None):
 
 @pytest.fixture
 def store(project):
-    return ImageStore(project, project / "build" / "so-1" / "web", BASE)
+    return ImageStore([project, project / "articles"], BASE)
+
+
+def written(store, prepared) -> Image.Image:
+    return Image.open(io.BytesIO(store.files[prepared.name]))
 
 
 def test_wide_photo_is_resized_and_loses_its_metadata(project, store):
@@ -34,10 +38,10 @@ def test_wide_photo_is_resized_and_loses_its_metadata(project, store):
     prepared = store.resolve("images/Ảnh lớn.jpg")
     assert (prepared.width, prepared.height) == (MAX_WIDTH, 800)
     assert prepared.url.startswith(BASE + "images/anh-lon-") and prepared.url.endswith(".jpg")
-    assert prepared.file.parent == project / "build" / "so-1" / "web" / "images"
-    with Image.open(prepared.file) as written:
-        assert written.size == (1200, 800)
-        assert not written.getexif()
+    assert prepared.name.startswith("images/anh-lon-")
+    with written(store, prepared) as image:
+        assert image.size == (1200, 800)
+        assert not image.getexif()
 
 
 def test_exif_orientation_is_applied(project, store):
@@ -52,8 +56,8 @@ def test_small_png_keeps_its_size_format_and_alpha(project, store):
     make_image(project / "logo.png", (120, 40), "PNG", mode="RGBA")
     prepared = store.resolve("logo.png")
     assert (prepared.width, prepared.height) == (120, 40) and prepared.url.endswith(".png")
-    with Image.open(prepared.file) as written:
-        assert written.mode == "RGBA"
+    with written(store, prepared) as image:
+        assert image.mode == "RGBA"
 
 
 def test_other_formats_become_jpeg(project, store):
@@ -65,21 +69,21 @@ def test_names_follow_content(project, store):
     make_image(project / "a.jpg", (10, 10))
     first = store.resolve("a.jpg")
     assert store.resolve("a.jpg") is first
-    other = ImageStore(project, project / "out2", BASE)
+    other = ImageStore([project], BASE)
     assert other.resolve("a.jpg").url == first.url  # same bytes, same name: a stable URL
     make_image(project / "a.jpg", (20, 10))
-    assert ImageStore(project, project / "out3", BASE).resolve("a.jpg").url != first.url
+    assert ImageStore([project], BASE).resolve("a.jpg").url != first.url
 
 
 def test_svg_and_gif_are_copied_verbatim(project, store):
     (project / "chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     svg = store.resolve("chart.svg")
-    assert svg.file.read_bytes() == (project / "chart.svg").read_bytes() and svg.width is None
+    assert store.files[svg.name] == (project / "chart.svg").read_bytes() and svg.width is None
     buffer = io.BytesIO()
     Image.new("P", (1500, 10)).save(buffer, "GIF")
     (project / "anim.gif").write_bytes(buffer.getvalue())
     gif = store.resolve("anim.gif")
-    assert gif.file.read_bytes() == buffer.getvalue() and gif.width == 1500
+    assert store.files[gif.name] == buffer.getvalue() and gif.width == 1500
 
 
 def test_remote_images_are_left_alone(store):
@@ -89,7 +93,15 @@ def test_remote_images_are_left_alone(store):
 
 def test_relative_urls_without_a_base(project):
     make_image(project / "a.jpg", (10, 10))
-    assert ImageStore(project, project / "out").resolve("a.jpg").url.startswith("images/a-")
+    assert ImageStore([project]).resolve("a.jpg").url.startswith("images/a-")
+
+
+def test_later_roots_are_searched_and_written(project, store, tmp_path):
+    make_image(project / "articles" / "images" / "x.png", (10, 10), "PNG")
+    prepared = store.resolve("images/x.png")
+    store.write(tmp_path / "web")
+    assert (tmp_path / "web" / prepared.name).read_bytes() == store.files[prepared.name]
+    assert store.sources[prepared.name] == project / "articles" / "images" / "x.png"
 
 
 @pytest.mark.parametrize(
