@@ -35,6 +35,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "reply_to": (str, ""),
         "list_id": (str, ""),
     },
+    "keywords": {
+        "limit": (int, 6),  # suggestions per article
+        "segmenter": (str, "auto"),  # Vietnamese words: auto, plain or underthesea
+    },
     "upload": {
         "to": (str, ""),
         "cache_pages": (str, "public, max-age=300"),

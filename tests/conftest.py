@@ -13,7 +13,8 @@ from publisher.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the checkout; PUBLISHER_SHARED points elsewhere (e.g. from a worktree).
+SHARED = Path(os.environ.get("PUBLISHER_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seeds" / "000_d67a38a087b4ae63.txt"
 
 
