@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from publisher.errors import RenderError
 from publisher.text import slugify
@@ -40,22 +41,35 @@ class ImageStore:
     """Prepares each image source once per build and keeps the bytes until the build writes them.
 
     ``roots`` are the folders a relative ``src`` is looked up in, in order (the project, then the
-    article library); a file outside them is refused.
+    article library); a file outside them is refused. With ``collect``, an unusable image is noted
+    in ``problems`` (and keeps a plain URL) instead of raising, so a build reports them all.
     """
 
-    def __init__(self, roots: Sequence[Path], base: str = "", max_width: int = MAX_WIDTH):
+    def __init__(
+        self, roots: Sequence[Path], base: str = "", max_width: int = MAX_WIDTH,
+        collect: bool = False,
+    ):  # fmt: skip
         self.roots = [Path(root).resolve() for root in roots]
         # ``base`` is the web edition's URL (Issue.web_url); empty gives relative URLs.
         self.base = base
         self.max_width = max_width
         self.files: dict[str, bytes] = {}
         self.sources: dict[str, Path] = {}  # published name -> the original file
+        self.collect = collect
+        self.problems: list[str] = []
         self._done: dict[str, PreparedImage] = {}
 
     def resolve(self, src: str) -> PreparedImage:
-        """The prepared image for a figure's ``src`` (raises ``RenderError`` if unusable)."""
+        """The prepared image for ``src``; ``RenderError`` if unusable (see ``collect``)."""
         if src not in self._done:
-            self._done[src] = self._prepare(src)
+            try:
+                self._done[src] = self._prepare(src)
+            except RenderError as exc:
+                if not self.collect:
+                    raise
+                self.problems.append(str(exc))
+                name = quote(PurePosixPath(src).name)
+                self._done[src] = PreparedImage(url=f"{self.base}{IMAGES_DIR}/{name}")
         return self._done[src]
 
     def _prepare(self, src: str) -> PreparedImage:

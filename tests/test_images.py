@@ -118,3 +118,10 @@ def test_broken_image_file(project, store):
     (project / "broken.jpg").write_bytes(b"not an image")
     with pytest.raises(RenderError, match="cannot read the image"):
         store.resolve("broken.jpg")
+
+
+def test_collecting_store_notes_every_problem(project):
+    store = ImageStore([project], BASE, collect=True)
+    assert store.resolve("missing.jpg").url == BASE + "images/missing.jpg"
+    store.resolve("../outside.jpg")
+    assert len(store.problems) == 2 and "missing.jpg" in store.problems[0]
