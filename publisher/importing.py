@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +33,25 @@ class ImportFailure:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the visible files of folders (recursively, sorted)."""
+    """Files as given, and the visible entries of folders (recursively, sorted).
+
+    Entries that are not regular files (broken links, pipes) and folders that cannot be listed
+    are yielded too, so that reading them reports why instead of skipping them in silence.
+    """
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
-                    yield child
+            yield from _walk(path)
         else:
             yield path
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    unreadable: list[Path] = []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=lambda e: unreadable.append(Path(e.filename))):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, name) for name in files if not name.startswith(".")]
+    yield from sorted(found + unreadable)
 
 
 def import_article(

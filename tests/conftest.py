@@ -74,3 +74,12 @@ def browser():
 
     with launch() as instance:
         yield instance
+
+
+@pytest.fixture
+def smtp_server():
+    """A recording aiosmtpd server on 127.0.0.1 (``tests/smtpserver.py``)."""
+    from tests.smtpserver import RecordingHandler, SmtpServer
+
+    with SmtpServer(RecordingHandler()) as server:
+        yield server

@@ -62,11 +62,14 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
 
 def _register() -> None:
     # Command modules import ``main``'s helpers from here, so they are added after it exists.
-    from publisher.cli import articles, database, issue, upload
+    from publisher.cli import articles, database, issue, send, subscribers, unsubscribe, upload
 
     main.add_command(articles.import_command)
     main.add_command(articles.articles)
     main.add_command(issue.issue)
+    main.add_command(subscribers.subscribers)
+    main.add_command(send.send_command)
+    main.add_command(unsubscribe.serve_unsubscribe)
     main.add_command(upload.upload_command)
     main.add_command(database.database)
 
