@@ -84,8 +84,7 @@ def _error_position(source: str, message: str) -> tuple[int, int]:
     try:
         etree.fromstring(source.encode("utf-8"), etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position
-        return line, column + 1
+        return exc.position  # 1-based, in characters
     return 1, 1
 
 
