@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from publisher import articlefile
-from publisher.config import SCHEMA, Config
+from publisher.compose import compose_issue
+from publisher.config import Config
 from publisher.errors import PublisherError
 from publisher.mail.mime import encoded_size
 from publisher.model import Issue
@@ -75,10 +76,6 @@ def build_issue(
 
 
 def _compose(config: Config, slug: str) -> Issue:
-    try:
-        from publisher.compose import compose_issue
-    except ImportError:  # the compose stage is not part of this installation
-        raise PublisherError("composing issue files is not available in this version") from None
     return compose_issue(config, slug)
 
 
@@ -106,7 +103,7 @@ def build_manifest(
                 "from_email": sender.from_email,
                 "reply_to": sender.reply_to,
             },
-            "list_id": _list_id(config, issue),
+            "list_id": issue.list_id,
         },
         "articles": [
             {
@@ -127,14 +124,6 @@ def build_manifest(
             "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
         },
     }
-
-
-def _list_id(config: Config, issue: Issue) -> str:
-    own = getattr(issue, "list_id", "")
-    if own:
-        return str(own)
-    table = config.table("newsletter") if "newsletter" in SCHEMA else {}
-    return str(table.get("list_id") or config.data.get("newsletter", {}).get("list_id", ""))
 
 
 def _sha256(data: bytes) -> str:

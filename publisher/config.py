@@ -22,6 +22,19 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "templates": (str, "templates"),
         "build": (str, "build"),
     },
+    # Defaults for every issue; an issue file may override the theme, base_url and sender.
+    "newsletter": {
+        "name": (str, ""),
+        "language": (str, "vi"),
+        "theme": (str, "default"),
+        "base_url": (str, ""),
+        "organisation": (str, ""),
+        "address": (str, ""),
+        "from_name": (str, ""),
+        "from_email": (str, ""),
+        "reply_to": (str, ""),
+        "list_id": (str, ""),
+    },
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}

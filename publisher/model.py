@@ -140,6 +140,8 @@ class Issue:
     sections: tuple[Section, ...] = ()
     sender: Sender = field(default_factory=Sender)
     base_url: str = ""
+    newsletter: str = ""  # the newsletter's name ([newsletter] name), for mastheads
+    list_id: str = ""  # the List-Id of the mailing list ([newsletter] list_id)
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 from publisher.model import Article, Entry, Figure, Issue, Section, Sender
@@ -115,3 +116,16 @@ def sample_issue(**fields) -> Issue:
         Section("Quốc tế", (entry(english, excerpt=12),)),
         **fields,
     )
+
+
+EXAMPLE = "ban-tin-vi-du-so-1"
+
+
+def example_issue(theme: str | None = None) -> Issue:
+    """The example issue of the example newsletter in this repository, composed."""
+    from publisher.compose import compose_issue
+    from publisher.config import load_config
+    from tests.conftest import ROOT
+
+    issue = compose_issue(load_config(ROOT), EXAMPLE)
+    return replace(issue, theme=theme) if theme else issue

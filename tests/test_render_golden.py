@@ -1,4 +1,4 @@
-"""Golden files of the rendered outputs; rewrite them with ``pytest --update-golden``."""
+"""Golden files of the example issue's outputs; rewrite them with ``pytest --update-golden``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from publisher.render import render_issue
-from tests.sample_issue import sample_issue
+from tests.conftest import ROOT
+from tests.sample_issue import EXAMPLE, example_issue
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -31,7 +32,7 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
 
 @functools.cache
 def rendered(theme: str):
-    return render_issue(sample_issue(theme=theme))
+    return render_issue(example_issue(theme), ROOT / "templates")
 
 
 # The digest theme has its own email and shares the text and print templates of default.
@@ -44,4 +45,4 @@ def test_sample_issue_matches_golden(theme, name, update_golden):
     result = rendered(theme)
     content = {"email.html": result.email_html, "email.txt": result.email_txt,
                "print.html": result.print_html}[name]  # fmt: skip
-    check_golden(GOLDEN / f"sample-{theme}" / name, content, update_golden)
+    check_golden(GOLDEN / f"{EXAMPLE}-{theme}" / name, content, update_golden)

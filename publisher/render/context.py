@@ -22,6 +22,7 @@ from publisher.render.theme import Theme
 from publisher.text import clean
 
 _TOKEN = re.compile(r"%%([A-Z0-9_]+)%%")
+_LABELLED = re.compile(r"^[^\W\d][^:]{0,24}:\s")  # "Photo: …", "Minh hoạ: …", "Ảnh: …"
 PREHEADER_CHARS = 140
 MIN_PARTIAL_WORDS = 8  # a cut paragraph shorter than this reads as a stray fragment
 
@@ -148,7 +149,7 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
     intro = _text_block([issue.intro.strip()]) if issue.intro.strip() else None
     sender = issue.sender
     lines = tuple(clean(line) for line in sender.address.splitlines() if clean(line))
-    name = clean(sender.from_name or sender.organisation or issue.title)
+    name = clean(issue.newsletter or sender.from_name or sender.organisation or issue.title)
     preheader = clean(issue.preheader) or _shorten(markup.to_plain(issue.intro), PREHEADER_CHARS)
     return IssueView(
         slug=issue.slug,
@@ -218,8 +219,15 @@ def _figure(issue: Issue, figure: Figure, labels: dict) -> FigureView:
         alt=untrusted(figure.alt) or caption,
         caption=caption,
         credit=credit,
-        credit_line=f"{labels['photo']}: {credit}" if credit else "",
+        credit_line=_credit_line(credit, labels),
     )
+
+
+def _credit_line(credit: str, labels: dict) -> str:
+    """``Ảnh: Kim Nhung``; a credit with its own label (``Minh hoạ: …``) is kept as it is."""
+    if not credit or _LABELLED.match(credit):
+        return credit
+    return f"{labels['photo']}: {credit}"
 
 
 def _body(paragraphs: list[str], figures: list[tuple[Figure, FigureView]]) -> tuple[Block, ...]:

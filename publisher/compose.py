@@ -1,0 +1,204 @@
+"""Compose: an issue file (``issues/<slug>.yaml``) resolved against the library into an ``Issue``.
+
+Everything is read and checked before anything is returned, and every problem of the file is
+reported together in one ``ComposeError``, each with the line of the offending entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from publisher.config import Config
+from publisher.errors import ComposeError, PublisherError
+from publisher.issueformat import (
+    DraftEntry,
+    DraftSection,
+    Problems,
+    load_issue_text,
+    read_header,
+    read_issue_file,
+    read_sections,
+    suggest,
+)
+from publisher.library import Library
+from publisher.model import Article, Entry, Issue, Section
+from publisher.text import slugify
+
+__all__ = ["Draft", "DraftEntry", "DraftSection", "compose_issue", "draft_issue", "issue_path"]
+
+# A check gets the composed issue and returns problems (``[]`` when all is well). The renderer
+# registers one for the theme: whether a theme exists is its concern, not the issue file's.
+IssueCheck = Callable[[Config, Issue], Iterable[str]]
+_CHECKS: list[IssueCheck] = []
+
+
+def register_check(check: IssueCheck) -> IssueCheck:
+    """Run ``check`` on every composed issue (usable as a decorator)."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+    return check
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An issue file read as far as it goes: the issue of the articles found, and the problems."""
+
+    path: Path
+    issue: Issue
+    sections: tuple[DraftSection, ...]
+    problems: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The table of contents as ``publisher issue show --json`` prints it."""
+        issue = self.issue
+        return {
+            "issue": {
+                "slug": issue.slug,
+                "file": str(self.path),
+                "title": issue.title,
+                "number": issue.number,
+                "date": issue.date.isoformat() if issue.date else None,
+                "language": issue.language,
+                "theme": issue.theme,
+                "subject": issue.subject,
+                "preheader": issue.preheader,
+                "intro": issue.intro,
+                "newsletter": issue.newsletter,
+                "base_url": issue.base_url,
+                "web_url": issue.web_url,
+                "sender": asdict(issue.sender),
+                "list_id": issue.list_id,
+            },
+            "sections": [
+                {"title": s.title, "articles": [_entry_json(issue, e) for e in s.entries]}
+                for s in self.sections
+            ],
+            "problems": list(self.problems),
+        }
+
+
+def _entry_json(issue: Issue, entry: DraftEntry) -> dict[str, Any]:
+    article = entry.article
+    return {
+        "slug": entry.slug,
+        "found": article is not None,
+        "title": article.title if article else None,
+        "kicker": article.kicker if article else None,
+        "language": article.language if article else None,
+        "excerpt": entry.excerpt,
+        "image": entry.image,
+        "url": issue.article_url(entry.slug),
+        "line": entry.line,
+    }
+
+
+def issue_path(config: Config, issue: str) -> Path:
+    """The file of an issue given as a slug in ``issues/`` or as a path."""
+    given = Path(issue)
+    if given.suffix in (".yaml", ".yml") or len(given.parts) > 1:
+        for path in (given, config.project / given, config.issues_dir / given):
+            if path.is_file():
+                return path
+        raise ComposeError("no such issue file", where=str(given))
+    for suffix in (".yaml", ".yml"):
+        path = config.issues_dir / f"{issue}{suffix}"
+        if path.is_file():
+            return path
+    known = (
+        sorted(p.stem for p in config.issues_dir.glob("*.y*ml"))
+        if config.issues_dir.is_dir()
+        else []
+    )
+    raise ComposeError(f"no issue {issue!r} in {config.issues_dir}{suggest(issue, known)}")
+
+
+def compose_issue(config: Config, issue: str | Path) -> Issue:
+    """The fully resolved issue, or ``ComposeError`` listing every problem of the file."""
+    draft = draft_issue(config, issue)
+    if draft.problems:
+        count = len(draft.problems)
+        raise ComposeError(
+            f"the issue has {count} problem{'s' * (count > 1)}",
+            where=str(draft.path),
+            problems=draft.problems,
+        )
+    return draft.issue
+
+
+def draft_issue(
+    config: Config, issue: str | Path, *, text: str | None = None, allow_empty: bool = False
+) -> Draft:
+    """Read an issue file (or ``text`` as its new content) without raising for its problems.
+
+    ``allow_empty`` accepts an issue with no sections yet (a new issue being edited); an
+    issue that is built must have at least one article.
+    """
+    path = issue if isinstance(issue, Path) else issue_path(config, issue)
+    data = load_issue_text(read_issue_file(path) if text is None else text, str(path))
+    problems = Problems()
+    header = read_header(config, data, path, problems)
+    sections = read_sections(data, problems, allow_empty)
+    sections = _resolve(Library(config.articles_dir), sections, problems)
+    result = _issue(header, sections)
+    found = problems.in_order()
+    for check in _CHECKS:  # on the issue as far as it resolved: checks must not assume more
+        found.extend(check(config, result))
+    return Draft(path, result, tuple(sections), tuple(found))
+
+
+def _resolve(
+    library: Library, sections: list[DraftSection], problems: Problems
+) -> list[DraftSection]:
+    """Load every listed article; unknown slugs get close matches suggested."""
+    known = library.slugs()
+    resolved = []
+    for section in sections:
+        entries = []
+        label = f"section {section.title!r}" if section.title else "section"
+        for index, entry in enumerate(section.entries, 1):
+            where = f"{label}, article {index}"
+            article = _load(library, known, entry, where, problems)
+            entries.append(DraftEntry(entry.slug, entry.excerpt, entry.image, entry.line, article))
+        resolved.append(DraftSection(section.title, section.line, tuple(entries)))
+    return resolved
+
+
+def _load(
+    library: Library, known: list[str], entry: DraftEntry, where: str, problems: Problems
+) -> Article | None:
+    if entry.slug not in known:
+        # A title typed instead of its slug is matched too.
+        close = [s for s in known if s == slugify(entry.slug, max_length=200)]
+        close += difflib.get_close_matches(entry.slug, known, n=3, cutoff=0.6)
+        hint = f" (did you mean: {', '.join(dict.fromkeys(close))}?)" if close else ""
+        problems.add(entry.line, f"{where}: no article {entry.slug!r} in the library{hint}")
+        return None
+    try:
+        return library.get(entry.slug)
+    except PublisherError as exc:
+        detail = "; ".join(exc.problems) or exc.message
+        problems.add(entry.line, f"{where}: article {entry.slug!r} cannot be read: {detail}")
+        return None
+
+
+def _issue(header: dict[str, Any], sections: list[DraftSection]) -> Issue:
+    """The issue of the articles found; each entry's URL is its page in the web edition."""
+    issue = Issue(**header)
+    return Issue(
+        **header,
+        sections=tuple(
+            Section(
+                s.title,
+                tuple(
+                    Entry(e.article, e.excerpt, e.image, issue.article_url(e.slug))
+                    for e in s.entries
+                    if e.article is not None
+                ),
+            )
+            for s in sections
+        ),
+    )
