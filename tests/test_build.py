@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from publisher.build import build_issue
 from publisher.config import load_config
 from publisher.errors import PublisherError, RenderError
 from publisher.mail.mime import encoded_size
-from tests.sample_issue import sample_issue
+from tests.conftest import ROOT
+from tests.sample_issue import EXAMPLE, sample_issue
 
 OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html"]
 
@@ -133,3 +135,20 @@ def test_cli_reports_render_errors(cli, project, monkeypatch):
     result = cli("build", "so-12")
     assert result.exit_code == RenderError.exit_code
     assert "unknown theme 'nope'" in result.stderr
+
+
+def test_cli_builds_the_example_newsletter(cli, project):
+    for name in ("publisher.toml", "articles", "issues", "images"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy(source, project / name)
+    result = cli("build", EXAMPLE)
+    assert result.exit_code == 0, result.output + result.stderr
+    out = project / "build" / EXAMPLE
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["issue"]["list_id"] == "ban-tin.news.example.org"
+    assert len(manifest["articles"]) >= 6
+    assert f"built {out}" in result.stdout
