@@ -12,8 +12,9 @@ import pytest
 
 from publisher import build as build_module
 from publisher.build import build_issue
+from publisher.compose import compose_issue
 from publisher.config import load_config
-from publisher.errors import PublisherError, RenderError
+from publisher.errors import ComposeError, PublisherError, RenderError
 from publisher.mail.mime import encoded_size
 from tests.conftest import ROOT
 from tests.sample_issue import EXAMPLE, sample_issue
@@ -152,3 +153,15 @@ def test_cli_builds_the_example_newsletter(cli, project):
     assert manifest["issue"]["list_id"] == "ban-tin.news.example.org"
     assert len(manifest["articles"]) >= 6
     assert f"built {out}" in result.stdout
+
+
+def test_composing_checks_the_theme(project):
+    shutil.copytree(ROOT / "articles", project / "articles")
+    text = (ROOT / "issues" / f"{EXAMPLE}.yaml").read_text(encoding="utf-8")
+    (project / "issues").mkdir()
+    (project / "issues" / "x.yaml").write_text(
+        text.replace("theme: default", "theme: missing"), encoding="utf-8"
+    )
+    with pytest.raises(ComposeError) as info:
+        compose_issue(load_config(project), "x")
+    assert any("unknown theme 'missing'" in p for p in info.value.problems)

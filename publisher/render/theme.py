@@ -20,7 +20,7 @@ from publisher.errors import RenderError
 
 PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
 SETTINGS_FILE = "theme.toml"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Font stacks go into MJML attributes and CSS: letters, digits, spaces, commas, quotes, hyphens.
 _FONT = re.compile(r"^[A-Za-z0-9 ,'\"-]+$")
@@ -91,8 +91,8 @@ def load_theme(name: str, templates: Path | None = None) -> Theme:
     layers: list[tuple[Path, dict[str, Any]]] = []
     current: str | None = name
     while current:
-        if not _NAME.match(current):
-            raise RenderError(f"invalid theme name {current!r} (use a-z, 0-9, '-', '_')")
+        if not THEME_NAME.match(current):
+            raise RenderError(f"invalid theme name {current!r} (use letters, digits, '-', '_')")
         if current in chain:
             raise RenderError(
                 f"themes extend each other in a loop: {' → '.join([*chain, current])}"
@@ -167,7 +167,7 @@ def _valid(kind: str, value: Any) -> bool:
         return False
     return {
         "text": lambda v: True,
-        "name": lambda v: bool(_NAME.match(v)),
+        "name": lambda v: bool(THEME_NAME.match(v)),
         "color": lambda v: bool(_COLOR.match(v)),
         "font": lambda v: bool(_FONT.match(v)),
         "url": lambda v: bool(_URL.match(v)),
