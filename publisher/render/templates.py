@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateNotFound,
@@ -37,6 +40,29 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be used is simply skipped."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    # Compiling the theme's templates is most of a cold build's time; Jinja keys the cache on
+    # each template's name and source, so an edited template is compiled again.
+    try:
+        return _QuietBytecodeCache()  # a private folder per user under the system's temp folder
+    except (OSError, RuntimeError):
+        return None
+
+
 def environment(theme: Theme) -> Environment:
     """A Jinja environment whose loader searches the theme's folders in order."""
     env = Environment(
@@ -47,6 +73,7 @@ def environment(theme: Theme) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["css_string"] = css_string
     env.filters["wrap"] = markup.wrap
