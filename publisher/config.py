@@ -35,6 +35,30 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "reply_to": (str, ""),
         "list_id": (str, ""),
     },
+    "keywords": {
+        "limit": (int, 6),  # suggestions per article
+        "segmenter": (str, "auto"),  # Vietnamese words: auto, plain or underthesea
+    },
+    "send": {
+        "database": (str, "publisher.db"),
+        "transport": (str, "maildir"),
+        "outbox": (str, "outbox"),
+        "unsubscribe_url": (str, ""),
+        "unsubscribe_mailto": (str, ""),
+        "rate": ((int, float), 0),
+        "connections": (int, 1),
+        "max_attempts": (int, 5),
+        "retry_backoff": ((int, float), 30.0),
+        "retry_backoff_max": ((int, float), 900.0),
+        "name_fallback": (str, ""),
+    },
+    "smtp": {
+        "host": (str, "localhost"),
+        "port": (int, 0),
+        "security": (str, "starttls"),
+        "username": (str, ""),
+        "timeout": ((int, float), 60.0),
+    },
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}

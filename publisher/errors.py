@@ -67,3 +67,9 @@ class UploadError(PublisherError):
     """Raised by ``upload`` when a destination is invalid or some files failed to upload."""
 
     exit_code = 9
+
+
+class SubscriberError(PublisherError):
+    """Raised by ``subscribers`` for an unreadable list file or an unknown address or token."""
+
+    exit_code = 10

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.errors import InputError, PublisherError
 from publisher.importers import pick_importer, read_source
+from publisher.keywords import KeywordSettings, annotate
 from publisher.library import Library
 from publisher.model import Article
 
@@ -31,37 +33,55 @@ class ImportFailure:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the visible files of folders (recursively, sorted)."""
+    """Files as given, and the visible entries of folders (recursively, sorted).
+
+    Entries that are not regular files (broken links, pipes) and folders that cannot be listed
+    are yielded too, so that reading them reports why instead of skipping them in silence.
+    """
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
-                    yield child
+            yield from _walk(path)
         else:
             yield path
 
 
+def _walk(root: Path) -> Iterator[Path]:
+    unreadable: list[Path] = []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=lambda e: unreadable.append(Path(e.filename))):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, name) for name in files if not name.startswith(".")]
+    yield from sorted(found + unreadable)
+
+
 def import_article(
     path: Path, library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False,
+    dry_run: bool = False, keywords: KeywordSettings | None = None,
 ) -> Imported:  # fmt: skip
-    """Read, parse and save one source file."""
+    """Read, parse, annotate (glossary, keyword suggestions) and save one source file."""
     source = read_source(path)
     importer = pick_importer(source, fmt)
     result = importer.parse(source, language=language)
-    saved = library.save(result.article, dry_run=dry_run)
+    article = result.article
+    _, existing = library.plan_slug(article)
+    if existing is not None and existing.keywords and not article.keywords:
+        # Re-importing a source must not undo the editor's choice of keywords.
+        article = article.with_(keywords=existing.keywords)
+    article = annotate(article, keywords)
+    saved = library.save(article, dry_run=dry_run)
     return Imported(path, saved.article, saved.action, result.warnings)
 
 
 def import_paths(
     paths: Iterable[Path], library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False,
+    dry_run: bool = False, keywords: KeywordSettings | None = None,
 ) -> Iterator[Imported | ImportFailure]:  # fmt: skip
     """Import every file; a bad file becomes an ``ImportFailure`` and the others go on."""
     for path in expand_paths(paths):
         try:
-            yield import_article(path, library, fmt=fmt, language=language, dry_run=dry_run)
+            yield import_article(
+                path, library, fmt=fmt, language=language, dry_run=dry_run, keywords=keywords
+            )
         except InputError as exc:
             yield ImportFailure(path, _reason(exc, path))
         except PublisherError:

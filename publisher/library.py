@@ -79,13 +79,17 @@ class Library:
             yield self.get(slug)
 
     def find(self, *, keyword: str | None = None, since: datetime | None = None) -> list[Article]:
-        """Articles matching a keyword (accent- and case-insensitive) and published since a time."""
-        wanted = fold(keyword) if keyword else None
+        """Articles published since a time with a keyword or suggestion containing ``keyword``.
+
+        Accents and case are ignored, and ``keyword`` must match whole words of it.
+        """
+        wanted = f" {fold(keyword)} " if keyword and fold(keyword) else None
         found = []
         for article in self.articles():
             if wanted is not None:
-                tags = [fold(k) for k in (*article.keywords, *article.suggested_keywords)]
-                if not any(wanted == t or wanted in t.split(" ") or wanted in t for t in tags):
+                # Whole words only: ``dan toc`` finds ``dân tộc thiểu số``, ``an`` does not.
+                tags = [f" {fold(k)} " for k in (*article.keywords, *article.suggested_keywords)]
+                if not any(wanted in tag for tag in tags):
                     continue
             if since is not None and (article.published is None or article.published < since):
                 continue
@@ -148,7 +152,10 @@ class Library:
         if not article.slug:
             raise LibraryError("cannot replace an article without a slug")
         path = self.path_for(article.slug)
-        write_atomic(path, articlefile.dumps(article))
+        try:
+            write_atomic(path, articlefile.dumps(article))
+        except OSError as exc:
+            raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
         return path
 
 

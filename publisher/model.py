@@ -156,3 +156,20 @@ class Issue:
     def article_url(self, slug: str) -> str:
         """The web page of one article of this issue."""
         return f"{self.web_url}{slug}/" if self.web_url else ""
+
+
+SUBSCRIBER_STATUSES = ("active", "unsubscribed", "bounced")
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """One address on the list. ``token`` is secret: it alone can unsubscribe the address."""
+
+    email: str
+    name: str = ""
+    language: str = ""
+    status: str = "active"
+    consent_source: str = ""
+    consent_time: str = ""
+    token: str = ""
+    id: int | None = None

@@ -10,7 +10,10 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Letters that NFD does not decompose into a base letter plus marks.
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae"})
+# ``Ð`` (U+00D0) stands in for ``Đ`` in text converted from old Vietnamese encodings.
+_FOLD_EXTRA = str.maketrans(
+    {"đ": "d", "Đ": "D", "Ð": "D", "ð": "d", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae"}
+)
 
 
 def nfc(text: str) -> str:

@@ -8,12 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from publisher.cli import main
 
+# Shared CI machines are noisy: a per-example deadline only produces flaky failures there.
+settings.register_profile("publisher", deadline=None)
+settings.load_profile("publisher")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the checkout; PUBLISHER_SHARED points elsewhere (e.g. from a worktree).
+SHARED = Path(os.environ.get("PUBLISHER_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seeds" / "000_d67a38a087b4ae63.txt"
 
 
@@ -73,3 +79,12 @@ def browser():
 
     with launch() as instance:
         yield instance
+
+
+@pytest.fixture
+def smtp_server():
+    """A recording aiosmtpd server on 127.0.0.1 (``tests/smtpserver.py``)."""
+    from tests.smtpserver import RecordingHandler, SmtpServer
+
+    with SmtpServer(RecordingHandler()) as server:
+        yield server

@@ -62,12 +62,15 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
 
 def _register() -> None:
     # Command modules import ``main``'s helpers from here, so they are added after it exists.
-    from publisher.cli import articles, build, issue
+    from publisher.cli import articles, build, issue, send, subscribers, unsubscribe
 
     main.add_command(articles.import_command)
     main.add_command(articles.articles)
     main.add_command(issue.issue)
     main.add_command(build.build_command)
+    main.add_command(subscribers.subscribers)
+    main.add_command(send.send_command)
+    main.add_command(unsubscribe.serve_unsubscribe)
 
 
 _register()

@@ -10,6 +10,7 @@ import click
 
 from publisher.cli import Project, pass_project
 from publisher.importing import ImportFailure, import_paths
+from publisher.keywords import KeywordSettings, edit_keywords
 from publisher.library import Library
 from publisher.model import Article
 
@@ -39,15 +40,17 @@ def import_command(
 ) -> None:  # fmt: skip
     """Import articles from PATHS (files or folders) into the library.
 
-    Prints one line per article (slug, title, warnings) to stderr. A file that cannot be
-    imported is reported with its reason and the others go on; the exit status is then 4.
-    Importing the same source file again updates its article instead of adding another.
+    Prints one line per article (slug, title, suggested keywords, warnings) to stderr. A file
+    that cannot be imported is reported with its reason and the others go on; the exit status
+    is then 4. Importing the same source file again updates its article instead of adding
+    another (keywords an editor has set are kept).
     """
     library = Library(project.config.articles_dir)
+    settings = KeywordSettings.from_table(project.config.table("keywords"))
     imported, failures = [], 0
     for outcome in import_paths(
         paths, library, fmt=fmt, language=None if language == "auto" else language,
-        dry_run=dry_run,
+        dry_run=dry_run, keywords=settings,
     ):  # fmt: skip
         if isinstance(outcome, ImportFailure):
             failures += 1
@@ -56,6 +59,9 @@ def import_command(
         imported.append(outcome.article)
         action = f"would be {outcome.action}" if dry_run else outcome.action
         click.echo(f"{action:<9} {outcome.article.slug}  {outcome.article.title}", err=True)
+        if outcome.article.suggested_keywords:
+            suggested = ", ".join(outcome.article.suggested_keywords)
+            click.echo(f"  suggested keywords: {suggested}", err=True)
         for warning in outcome.warnings:
             click.echo(f"  warning: {warning}", err=True)
     if as_json:
@@ -70,7 +76,7 @@ def import_command(
 
 @click.group()
 def articles() -> None:
-    """List and show the articles in the library."""
+    """List and show the articles in the library, and curate their keywords."""
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -128,8 +134,49 @@ def format_article(article: Article) -> str:
     ]
     if article.suggested_keywords:
         lines.append(f"  suggested: {', '.join(article.suggested_keywords)}")
+    for acronym, expansion in article.glossary.items():
+        lines.append(f"  glossary:  {acronym} = {expansion}")
     for figure in article.figures:
         credit = f" (credit: {figure.credit})" if figure.credit else ""
         lines.append(f"  figure after paragraph {figure.after_paragraph}: {figure.caption}{credit}")
     lines += ["", article.lead, *("\n" + p for p in article.paragraphs)]
     return "\n".join(lines)
+
+
+@articles.command("keywords")
+@click.argument("slug")
+@click.option("--add", "add", multiple=True, metavar="K", help="Add keyword K (repeatable).")
+@click.option(
+    "--remove", "remove", multiple=True, metavar="K",
+    help="Remove keyword (or suggestion) K, case ignored (repeatable).",
+)  # fmt: skip
+@click.option("--accept", is_flag=True, help="Move the suggested keywords into the keywords.")
+@click.option("--suggest", is_flag=True, help="Compute the suggestions (and glossary) again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_project
+def keywords_command(
+    project: Project, slug: str, add: tuple[str, ...], remove: tuple[str, ...], accept: bool,
+    suggest: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Show or edit an article's keywords and suggested keywords.
+
+    Without options, shows them. Options apply in this order: --suggest, --accept, --add,
+    --remove; the article file is rewritten (atomically) only when something changed.
+    """
+    settings = KeywordSettings.from_table(project.config.table("keywords"))
+    edit = edit_keywords(
+        Library(project.config.articles_dir), slug, add=add, remove=remove, accept=accept,
+        suggest=suggest, settings=settings,
+    )  # fmt: skip
+    for word in edit.not_found:
+        click.echo(f"warning: {word!r} is neither a keyword nor a suggestion", err=True)
+    article = edit.article
+    if as_json:
+        fields = ("slug", "keywords", "suggested_keywords", "glossary")
+        _echo_json({k: v for k, v in article.to_json().items() if k in fields})
+        return
+    click.echo(f"{article.slug}{'  (saved)' if edit.changed else ''}")
+    click.echo(f"  keywords:  {', '.join(article.keywords) or '-'}")
+    click.echo(f"  suggested: {', '.join(article.suggested_keywords) or '-'}")
+    for acronym, expansion in article.glossary.items():
+        click.echo(f"  glossary:  {acronym} = {expansion}")

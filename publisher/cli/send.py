@@ -1,0 +1,115 @@
+"""``publisher send``: test copies, the real send with a progress bar, and its status."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from publisher.cli import Project, pass_project
+from publisher.mail.send import (
+    SendOptions,
+    SendReport,
+    SendRun,
+    issue_status,
+    send_test_copy,
+)
+from publisher.mail.transports import SENT, TRANSPORTS
+
+
+@click.command("send")
+@click.argument("issue")
+@click.option(
+    "--transport", type=click.Choice(sorted(TRANSPORTS)),
+    help="Where messages go (default: [send] transport, else maildir).",
+)  # fmt: skip
+@click.option(
+    "--to", "to", multiple=True, metavar="ADDRESS",
+    help="Send a [TEST] copy to this address only (repeatable); the ledger is not touched.",
+)  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), help="Send to at most N recipients now.")
+@click.option(
+    "--rate", type=click.FloatRange(min=0), metavar="MSGS_PER_SECOND",
+    help="At most this many messages per second (0: as fast as the server takes them).",
+)  # fmt: skip
+@click.option(
+    "--connections", type=click.IntRange(min=1), help="Parallel SMTP connections (default 1)."
+)
+@click.option("--yes", is_flag=True, help="Do not ask before sending.")
+@click.option("--status", is_flag=True, help="Show how many recipients are in each state.")
+@click.option("--retry-failed", is_flag=True, help="Try the failed recipients again.")
+@pass_project
+def send_command(
+    project: Project, issue: str, transport: str | None, to: tuple[str, ...],
+    limit: int | None, rate: float | None, connections: int | None, yes: bool,
+    status: bool, retry_failed: bool,
+) -> None:  # fmt: skip
+    """Send the built ISSUE (a slug under build/, or a built folder) to the subscribers.
+
+    Every recipient has a row in the ledger; running send again resumes where it stopped
+    and sends only to recipients not yet sent to. Unsubscribed and bounced subscribers are
+    never sent to. Exit status 8 when some recipients failed.
+    """
+    config = project.config
+    if status:
+        _print_status(*issue_status(config, issue))
+        return
+    options = SendOptions.from_config(
+        config, transport=transport, limit=limit, rate=rate, connections=connections
+    )
+    if to:
+        for outcome in send_test_copy(config, issue, to, options.transport):
+            mark = "sent  " if outcome.status == SENT else "FAILED"
+            click.echo(f"{mark} {outcome.recipient}: {outcome.text}", err=True)
+        return
+    with SendRun(config, issue, options) as run:
+        if retry_failed:
+            click.echo(f"{run.retry_failed()} failed recipient(s) queued again", err=True)
+        pending = run.pending
+        if not pending:
+            click.echo("nothing to send: every active subscriber has been sent to", err=True)
+            return
+        where = run.describe_transport()
+        question = f"Send “{run.subject}” to {pending} recipient(s) via {where}?"
+        if not yes and not click.confirm(question, err=True):
+            raise click.Abort()
+        report = _run_with_progress(run, pending)
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(8)
+
+
+def _run_with_progress(run: SendRun, pending: int) -> SendReport:
+    with click.progressbar(
+        length=pending, label="sending", file=sys.stderr,
+        show_eta=True, show_pos=True, item_show_func=lambda rate: rate,
+    ) as bar:  # fmt: skip
+        shown = [0, 0.0]
+
+        def progress(done: int, rate: float) -> None:
+            # Redrawing a terminal line per message would cost more than sending it.
+            now = time.monotonic()
+            if now - shown[1] >= 0.1 or done == pending:
+                bar.update(done - shown[0], current_item=f"{rate:.1f} msg/s")
+                shown[0], shown[1] = done, now
+
+        return run.run(progress)
+
+
+def _print_report(report: SendReport) -> None:
+    rate = report.sent / report.elapsed if report.elapsed else 0.0
+    line = f"{report.sent} sent, {report.failed} failed in {report.elapsed:.1f}s ({rate:.1f} msg/s)"
+    if report.slowdowns:
+        line += f"; the server asked to slow down {report.slowdowns} time(s)"
+    click.echo(line, err=True)
+    click.echo(", ".join(f"{n} {state}" for state, n in report.counts.items()), err=True)
+    if report.failed:
+        click.echo("see `publisher send ISSUE --status`; retry with --retry-failed", err=True)
+
+
+def _print_status(counts: dict[str, int], failures: list) -> None:
+    for state, count in counts.items():
+        click.echo(f"{state:<10} {count}")
+    for failure in failures:
+        click.echo(f"failed: {failure.email} ({failure.attempts} attempts): {failure.reply}")

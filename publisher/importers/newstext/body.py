@@ -1,0 +1,189 @@
+"""The article's text: lead, paragraphs, figures and headings, in reading order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from publisher.importers.newstext.boiler import related_heading
+from publisher.importers.newstext.bylines import take_source_tag
+from publisher.importers.newstext.captions import (
+    Caption,
+    is_credit_only,
+    looks_like_caption,
+    parse_caption,
+    split_photo_tail,
+)
+from publisher.importers.newstext.draft import Draft
+from publisher.importers.newstext.footer import apply_footer, split_footer
+from publisher.importers.newstext.units import (
+    Unit,
+    ends_sentence,
+    is_list_item,
+    is_numbered_heading,
+)
+from publisher.model import Figure
+
+_PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
+
+
+@dataclass
+class Item:
+    """One piece of the body: a paragraph (``p``), heading (``h``), list item or figure."""
+
+    kind: str
+    text: str = ""
+    caption: Caption | None = None
+
+
+def assemble(body: list[Unit], tail_lead: Unit | None, draft: Draft) -> None:
+    """Fill lead, paragraphs and figures from the body units (and a lead found at the end)."""
+    body, footer = split_footer(body, draft.language)
+    lead_at = -1
+    if tail_lead is not None:
+        draft.lead = _tagged(tail_lead.text, draft)
+    elif draft.standfirst and not draft.lead:
+        draft.lead = draft.standfirst
+    elif not draft.lead:
+        lead_at = _find_tagged_lead(body, draft)
+    spaced = sum(u.gap >= 1 for u in body) * 2 > len(body)  # paragraphs apart, captions close
+    items = _classify(body, lead_at, draft, spaced)
+    _drop_pull_quotes(items, draft)
+    _place(items, lead_at, draft)
+    apply_footer(footer, draft, len(draft.paragraphs))
+    if not draft.lead and not draft.paragraphs:
+        draft.warn("no article text below the title")
+
+
+def _tagged(text: str, draft: Draft) -> str:
+    found = take_source_tag(text)
+    if found is None:
+        return text
+    draft.set_source(found[0])
+    return found[1]
+
+
+def _find_tagged_lead(body: list[Unit], draft: Draft) -> int:
+    """The index of a lead opening with a source tag among the first units, else -1."""
+    for idx, unit in enumerate(body[:5]):
+        found = take_source_tag(unit.text)
+        if found is not None and unit.words >= 8:
+            draft.set_source(found[0])
+            unit.text = found[1]
+            return idx
+    return -1
+
+
+def _classify(body: list[Unit], lead_at: int, draft: Draft, spaced: bool) -> list[Item]:
+    items: list[Item] = []
+    for idx, unit in enumerate(body):
+        text = unit.text
+        nxt = body[idx + 1].text if idx + 1 < len(body) else ""
+        if _PUNCT_ONLY.match(text) or (_is_stray(text) and _is_caption_line(nxt)):
+            continue
+        if related_heading(text) == "inline":  # ``Xem thêm: <another article>``
+            continue
+        if idx < lead_at and unit.words <= 60:
+            items.append(Item("fig", caption=parse_caption(text) or Caption(text, "")))
+            continue
+        if idx == lead_at:
+            items.append(Item("lead", text))
+            continue
+        items.extend(_item(unit, items, draft, spaced))
+    return items
+
+
+def _item(unit: Unit, items: list[Item], draft: Draft, spaced: bool) -> list[Item]:
+    text = unit.text
+    found = parse_caption(text)
+    previous = items[-1] if items else None
+    if found and found.caption and not found.credit and previous and previous.kind == "fig":
+        assert previous.caption is not None
+        if not previous.caption.caption:  # the caption under its credit line
+            previous.caption = Caption(found.caption, previous.caption.credit)
+            return []
+    if is_credit_only(found):
+        assert found is not None
+        close = unit.gap == 0 and previous is not None
+        if close and previous.kind == "p" and _could_be_caption(previous.text, spaced):
+            items.pop()
+            draft.warn(f"caption guessed from the line above a credit: {previous.text[:60]!r}")
+            return [Item("fig", caption=Caption(previous.text, found.credit))]
+        return [Item("fig", caption=found)]
+    if found is not None:
+        return [Item("fig", caption=found)]
+    if looks_like_caption(text):
+        return [Item("fig", caption=Caption(text, ""))]
+    tail = split_photo_tail(text)
+    if tail is not None:
+        return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
+    if is_numbered_heading(text):
+        return [Item("h", f"### {text}")]
+    if is_list_item(text):
+        return [Item("li", re.sub(r"^[•·▪●–+]\s+", "- ", text))]
+    return [Item("p", text)]
+
+
+def _is_stray(text: str) -> bool:
+    """A scrap left from an image's alt text (``nh``): a word or two, no sentence."""
+    return len(text) <= 12 and len(text.split()) <= 2 and not ends_sentence(text)
+
+
+def _is_caption_line(text: str) -> bool:
+    return bool(text) and (parse_caption(text) is not None or looks_like_caption(text))
+
+
+def _could_be_caption(text: str, spaced: bool) -> bool:
+    """A line right above a credit is its caption when short, or when paragraphs are spaced."""
+    words = len(text.split())
+    return not text.endswith(":") and (words <= 12 or (spaced and words <= 25))
+
+
+def _drop_pull_quotes(items: list[Item], draft: Draft) -> None:
+    """Drop short lines repeated word for word inside a longer paragraph (pull quotes)."""
+    candidates = [
+        i
+        for i in items
+        if i.kind == "p" and 6 <= len(i.text.split()) <= 40 and ends_sentence(i.text)
+    ]
+    if not candidates:
+        return
+    texts = [i.text.casefold() for i in items]
+    for idx in range(len(items) - 1, -1, -1):
+        item = items[idx]
+        words = len(item.text.split())
+        if item.kind != "p" or not 6 <= words <= 40 or not ends_sentence(item.text):
+            continue
+        needle = texts[idx].strip(" .\"“”'")
+        if any(j != idx and len(t) > len(needle) + 20 and needle in t for j, t in enumerate(texts)):
+            draft.warn(f"dropped a pull quote repeated in the text: {item.text[:60]!r}")
+            del items[idx]
+            del texts[idx]
+
+
+def _place(items: list[Item], lead_at: int, draft: Draft) -> None:
+    """Pick the lead, group list items, and number each figure by the paragraphs before it."""
+    if not draft.lead:
+        first = next((i for i in items if i.kind in ("lead", "p")), None)
+        if first is not None:
+            draft.lead = first.text
+            items.remove(first)
+    paragraphs: list[str] = []
+    previous = ""
+    for item in items:
+        if item.kind == "fig":
+            assert item.caption is not None
+            draft.figures.append(
+                Figure(
+                    caption=item.caption.caption,
+                    credit=item.caption.credit,
+                    after_paragraph=len(paragraphs),
+                )
+            )
+        elif item.kind == "li" and previous == "li":
+            paragraphs[-1] += "\n" + item.text
+        else:
+            paragraphs.append(item.text)
+        previous = item.kind
+    lead = draft.lead.casefold()
+    draft.paragraphs = [p for p in paragraphs if p.casefold() != lead]

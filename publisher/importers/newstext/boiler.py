@@ -1,0 +1,106 @@
+"""Lines that are the page, not the article: widgets, share and print buttons, copyright,
+keyword lines, and the headings that open related-article lists and comment sections."""
+
+from __future__ import annotations
+
+import re
+
+_BULLET = re.compile(r"^[\s•·▪●►»>\-–*|]+")
+
+_WIDGETS = re.compile(
+    r"^(?:dự báo thời tiết.*|thời tiết (?:hôm nay|các tỉnh.*)|tỷ giá.*|giá vàng.*|xem bản đầy đủ"
+    r"|quảng cáo|advertisement|sponsored|loading\.*|đang tải\.*|video đang được xử lý.*"
+    r"|(?:in bài|lưu bài|gửi bài|gửi email|báo lỗi|theo dõi|chia sẻ|bình chọn|thích|tweet|share"
+    r"|print|email|e-mail|font size|text size|cỡ chữ|save|like|follow|facebook|twitter|zalo"
+    r"|linkedin|pinterest|whatsapp|reddit|copy link|sao chép liên kết|[a-z]?[+-]|a+|aa+"
+    r"|(?:share|chia sẻ) (?:on|qua|lên) \w+)(?:\s*[|/·•,]?\s*(?:in bài|lưu bài|gửi bài|chia sẻ"
+    r"|thích|tweet|share|print|email|e-mail|font size|cỡ chữ|save|like|facebook|twitter|zalo"
+    r"|linkedin|pinterest|whatsapp|reddit|[a-z]?[+-]|a+|aa+|\d+))*"
+    r"|(?:back to|về) (?:top|đầu trang|trang chủ)|trở về đầu trang|top of page|trở lại .{1,30}"
+    r"|follow (?:\w+ ){1,3}on (?:twitter|facebook|instagram|x|threads).{0,40}"
+    r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,60}"
+    r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
+    r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
+    r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"
+    r"|(?:trang chủ|home)\s*[>›»/|].{0,80})$",
+    re.I,
+)
+# ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.
+_BREADCRUMB = re.compile(r"^[^\W\d][\w ]{0,25}(?:\s*[>›»]\s*[^\W\d][\w ]{0,25}){1,5}$")
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright\b|bản quyền\b|all rights reserved|ghi rõ nguồn.*phát hành lại"
+    r"|không được sao chép|this material may not be published)",
+    re.I,
+)
+_KEYWORDS = re.compile(
+    r"^(?:từ khóa|từ khoá|tag|tags|keywords?|chủ đề|topics?|tìm kiếm liên quan|filed under)"
+    r"\s*(?::\s*(?P<rest>.*)|(?P<bare>))$",
+    re.I,
+)
+_RELATED = re.compile(
+    r"^(?:tin liên quan|bài liên quan|tin cùng chuyên mục|tin khác|các tin khác|tin mới(?: nhất)?"
+    r"|xem thêm|đọc thêm|có thể bạn quan tâm|bạn có thể quan tâm|đừng bỏ lỡ|tin nổi bật"
+    r"|related(?: articles| stories| news| links| coverage| content)?|read more|more on this story"
+    r"|more from .{1,40}|see also|you may also like|you might also like|recommended(?: for you)?"
+    r"|most (?:read|popular|viewed)|trending|also on .{1,30}|further reading"
+    r"|xem nhiều nhất|đọc nhiều nhất|tin đọc nhiều|tin xem nhiều|tin mới nhất)"
+    r"\s*(?::\s*(?P<rest>.*))?$",
+    re.I,
+)
+_COMMENTS = re.compile(
+    r"^(?:\d+\s+)?(?:bình luận|ý kiến(?: bạn đọc| của bạn)?|phản hồi|gửi bình luận|gửi ý kiến"
+    r"|viết bình luận|comments?|reader comments|discussion|join the (?:conversation|discussion)"
+    r"|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"
+    r"\s*(?:\(\d+\))?\s*:?$",
+    re.I,
+)
+# A line of a comment thread: name and age, or the reply/like buttons under a comment.
+_COMMENT_META = re.compile(
+    r"(?:\b\d+\s*(?:phút|giờ|ngày|tuần|tháng) trước\b|\b\d+\s*(?:minutes?|hours?|days?|weeks?)"
+    r" ago\b|^(?:trả lời|thích|reply|like|report|báo cáo)(?:\s*[|·•]\s*\w+)*\s*(?:\(\d+\))?$)",
+    re.I,
+)
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text).strip()
+
+
+def is_widget(text: str) -> bool:
+    """Share/print/font-size buttons, weather and price widgets, sign-up and read-more lines."""
+    bare = strip_bullet(text)
+    return not bare or any(p.match(bare) for p in (_WIDGETS, _COPYRIGHT, _BREADCRUMB))
+
+
+def keyword_line(text: str) -> list[str] | None:
+    """The keywords on a ``Từ khóa:``/``Tags:`` line (empty list for an empty line), else None."""
+    match = _KEYWORDS.match(strip_bullet(text))
+    if not match:
+        return None
+    return split_keywords(match.group("rest") or "")
+
+
+def split_keywords(text: str) -> list[str]:
+    parts = re.split(r"\s*[,;|·•]\s*|\s+#", text.strip().lstrip("#"))
+    return [p.strip(" .#") for p in parts if p.strip(" .#")]
+
+
+def related_heading(text: str) -> str | None:
+    """``bare`` for a heading that opens a related list, ``inline`` for ``Xem thêm: <title>``."""
+    match = _RELATED.match(strip_bullet(text))
+    if not match:
+        return None
+    return "inline" if (match.group("rest") or "").strip() else "bare"
+
+
+def is_comments_heading(text: str) -> bool:
+    return bool(_COMMENTS.match(strip_bullet(text)))
+
+
+def is_comment_meta(text: str) -> bool:
+    return len(text.split()) <= 12 and bool(_COMMENT_META.search(text))
+
+
+def is_link_title(text: str) -> bool:
+    """A related-article link: a headline-sized line, not a paragraph."""
+    return len(text.split()) <= 25 and not (text.endswith(".") and len(text.split()) > 15)

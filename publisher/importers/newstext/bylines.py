@@ -1,0 +1,282 @@
+"""Bylines (``By Jane Doe``, ``Khánh Phong - Nhật Minh / PL&XH``, ``Theo VnExpress``) and the
+source tags that open a lead (``(PL&XH) -``, ``AMMAN (Reuters) -``, ``(AP) HONOLULU -``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from publisher.dates import FoundDate, find_datetime
+
+_OUTLETS = {
+    "tuổi trẻ", "tuổi trẻ online", "thanh niên", "dân trí", "vietnamnet", "lao động",
+    "người lao động", "tiền phong", "vietnamplus", "báo mới", "kenh14", "cafef", "zing news",
+    "pháp luật & xã hội", "an ninh thủ đô", "sài gòn giải phóng", "nhân dân", "quân đội nhân dân",
+}  # fmt: skip
+_PARTICLES = {"de", "da", "del", "van", "von", "der", "bin", "al", "la", "le", "du", "dos", "di"}
+# Outlets and agencies named after a comma in English bylines (``By Jane Doe, Reuters``).
+_ORG_WORDS = re.compile(
+    r"\b(?:Reuters|AP|AFP|Associated Press|Bloomberg|CNN|BBC|NBC|CBS|ABC|NPR|News|Times|Post"
+    r"|Press|Agency|Journal|Tribune|Guardian|Herald|Daily|Magazine|Online|Network|Wire"
+    r"|TTXVN|TTO|VnExpress|Zing|VTV|VOV|\w+\.(?:vn|com|net|org))\b"
+)
+_ROLES = re.compile(
+    r"^(?:staff(?: writer| reporter)?|(?:senior |chief |special )?(?:correspondent|reporter"
+    r"|editor|writer|contributor)|for .+|in [A-Z].*)$",
+    re.I,
+)
+_COMPILED = re.compile(r"^(?:t/?h|tổng hợp|th|tổng hợp từ nhiều nguồn)$", re.I)
+_NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
+_BY = re.compile(
+    r"^(?:by|written by|story by|words by|text by|reporting by|bài(?:,| và)? ảnh|bài|tin,? ảnh"
+    r"|text and photos|words and pictures|(?:tác giả|author|phóng viên|reporter)\s*:)\s*:?\s+"
+    r"(?P<rest>.+)$",
+    re.I,
+)
+_THEO = re.compile(
+    r"^\(?\s*(?:theo|nguồn|source|via)\s*:?\s+(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$", re.I
+)
+_READER = re.compile(
+    r"^\(\s*(?:bạn đọc|độc giả|tác giả|reader|author)\s*:\s*(?P<names>[^)]+)\)$", re.I
+)
+_SLASH = re.compile(r"^(?P<names>[^/]{2,80}?)\s*/\s*(?P<src>[^/]{2,40})$")
+_PAREN = re.compile(r"^(?P<names>[^()]{2,60}?)\s*\((?P<paren>[^()]{1,60})\)\s*(?P<tail>.*)$")
+_PIPE = re.compile(r"^(?P<head>[^|]{2,60}?)\s*[|–—-]\s*(?P<date>.+)$")
+_EDITING = re.compile(r";?\s*(?:editing|edited|writing|additional reporting) by .*$", re.I)
+_NAME_ROLE = re.compile(
+    r"^(?P<names>.+?)\s+(?:\w+\s+)?(?:correspondent|editor|reporter|writer|columnist|phóng viên)$",
+    re.I,
+)
+_DASH_SIGN = re.compile(r"^[-–—]{1,2}\s*(?P<names>.+)$")
+
+# A source tag opening the lead: ``(PL&XH) - ``, ``AMMAN (Reuters) - ``, ``(AP) HONOLULU - ``,
+# ``TTO - ``. The dateline, when there is one, goes with the tag.
+_TAG_PAREN_FIRST = re.compile(
+    r"^\((?P<src>[^()]{1,40})\)\s*(?:(?P<place>[A-ZĐÀ-Ỹ][^()\-–—]{0,60}?)\s*)?[-–—]{1,2}\s*(?=\S)"
+)
+_TAG_PLACE_FIRST = re.compile(
+    r"^(?P<place>[A-ZĐÀ-Ỹ][\w .,'’/]{0,60}?)\s*\((?P<src>[^()]{1,40})\)\s*[-–—]{1,2}\s*(?=\S)"
+)
+_TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
+
+
+@dataclass
+class Byline:
+    """What a byline says: names, an outlet, maybe a date."""
+
+    authors: list[str] = field(default_factory=list)
+    source: str = ""
+    date: FoundDate | None = None
+    explicit: bool = True  # False for a bare name with nothing saying it is a byline
+
+
+def is_name(text: str, *, min_words: int = 1, max_words: int = 5) -> bool:
+    """Looks like a person's name: capitalised words, no digits, not a sentence."""
+    words = text.split()
+    if not min_words <= len(words) <= max_words or len(text) > 50 or re.search(r"\d", text):
+        return False
+    if text[-1:] in ".!?:;,":
+        return text.endswith(".") and len(words[-1]) == 2  # ``Jane D.``
+    capital = [w for w in words if w.lower() not in _PARTICLES]
+    return bool(capital) and all(_NAME_WORD.match(w) for w in capital)
+
+
+def tidy_name(name: str) -> str:
+    """``SCOTT SHANE`` → ``Scott Shane``; other names as written."""
+    name = name.strip(" .,;:-–—")
+    if name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() for w in name.split())
+    return name
+
+
+def tidy_source(source: str) -> str:
+    source = re.sub(r"^(?:báo|tạp chí|trang|tờ)\s+", "", source.strip(" .,;:-–—()"), flags=re.I)
+    return source.strip()
+
+
+def split_names(text: str, *, min_words: int = 1) -> list[str] | None:
+    """Names separated by commas, dashes, ``and``/``và``; None when any part is not a name."""
+    parts = [tidy_name(p) for p in _NAME_SPLIT.split(text.strip()) if p.strip(" .")]
+    if parts and all(is_name(p, min_words=min_words) for p in parts):
+        return parts
+    return None
+
+
+def parse_byline(text: str, language: str) -> Byline | None:
+    """The byline ``text`` is, or None. Bare names are left to ``parse_bare_name``."""
+    text = text.strip().strip("*_").strip()
+    if len(text) > 120:
+        return None
+    for parse in (_by, _reader, _theo, _slash, _paren, _dated, _signature, _with_role):
+        found = parse(text, language)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_bare_name(text: str) -> Byline | None:
+    """A line that is only a name or names (``Hoàng Cường``, ``Lucas Massey``)."""
+    parts = [p.strip() for p in text.split(",")]
+    source = ""
+    if len(parts) > 1 and _ORG_WORDS.search(parts[-1]):  # ``Jane Doe, Associated Press``
+        source = tidy_source(parts.pop())
+    names = split_names(", ".join(parts), min_words=2)
+    if names and len(names) <= 4:
+        return Byline(names, source, explicit=False)
+    return None
+
+
+def split_title_suffix(title: str) -> tuple[str, str]:
+    """(title, outlet) for a page title like ``Giá xăng giảm - VnExpress``; else (title, "")."""
+    match = re.match(r"^(?P<title>.{5,}?)\s+(?P<sep>[|–—-])\s+(?P<outlet>[^|–—-]{2,40})$", title)
+    if not match:
+        return title, ""
+    outlet = match.group("outlet").strip()
+    known = _ORG_WORDS.search(outlet) or outlet.casefold() in _OUTLETS
+    if _looks_like_outlet(outlet) and (known or match.group("sep") == "|"):
+        return match.group("title").strip(), outlet
+    return title, ""
+
+
+def _by(text: str, language: str) -> Byline | None:
+    match = _BY.match(text)
+    if not match:
+        return None
+    rest = _EDITING.sub("", match.group("rest")).strip()
+    date = find_datetime(rest, language)
+    if date:
+        rest = (rest[: date.start] + rest[date.end :]).strip(" |,–—-")
+        rest = re.sub(r"\s+(?:on|at|published|updated)\s*$", "", rest, flags=re.I)
+    rest = re.split(r"\s*[|·•]\s*", rest)[0]
+    rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
+    parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]
+    source = ""
+    while len(parts) > 1 and (_ROLES.match(parts[-1]) or _ORG_WORDS.search(parts[-1])):
+        last = parts.pop()
+        if not _ROLES.match(last) or last.lower().startswith("for "):
+            source = re.sub(r"^for\s+", "", last, flags=re.I)
+    names = split_names(", ".join(parts))
+    if names is None:
+        if len(parts) == 1 and _ORG_WORDS.search(parts[0]) and is_name(parts[0]):
+            return Byline([], tidy_source(parts[0]), date)
+        return None
+    return Byline(names, tidy_source(source), date)
+
+
+def _reader(text: str, language: str) -> Byline | None:
+    match = _READER.match(text)
+    names = split_names(match.group("names")) if match else None
+    return Byline(names) if names else None
+
+
+def _theo(text: str, language: str) -> Byline | None:
+    match = _THEO.match(text)
+    if not match:
+        return None
+    source = re.sub(r"^(?:báo|tạp chí|trang|tờ)\s+", "", match.group("src").strip(), flags=re.I)
+    inner = _PAREN.match(source)
+    if inner and not inner.group("tail") and split_names(inner.group("names")):
+        return Byline(split_names(inner.group("names")) or [], tidy_source(inner.group("paren")))
+    if (
+        not source
+        or len(source.split()) > 8
+        or source[:1].islower()
+        or re.search(r"[.!?]\s", source)
+    ):
+        return None
+    return Byline([], tidy_source(source))
+
+
+def _slash(text: str, language: str) -> Byline | None:
+    match = _SLASH.match(text)
+    if not match or not _looks_like_outlet(match.group("src")):
+        return None
+    names = split_names(match.group("names"))
+    if names is None:
+        return None
+    return Byline(names, tidy_source(match.group("src")))
+
+
+def _paren(text: str, language: str) -> Byline | None:
+    match = _PAREN.match(text)
+    if not match:
+        return None
+    names = split_names(match.group("names"))
+    paren, tail = match.group("paren").strip(), match.group("tail").strip()
+    if names is None:
+        return None
+    byline = Byline(names)
+    theo = _theo(paren, language)
+    if theo is not None:
+        byline.source = theo.source
+    elif not _COMPILED.match(paren):
+        if not is_name(paren, max_words=6):
+            return None
+        byline.source = tidy_source(paren)
+    if tail:
+        more = _theo(tail, language)
+        if more is None:
+            return None
+        byline.source = more.source or byline.source
+    return byline
+
+
+def _dated(text: str, language: str) -> Byline | None:
+    """``Thể Thao Việt Nam | 09:05 07/02/2017``: an outlet or names, then a date."""
+    match = _PIPE.match(text)
+    if not match:
+        return None
+    date = find_datetime(match.group("date"), language)
+    if date is None or len(match.group("date")) - (date.end - date.start) > 12:
+        return None
+    head = match.group("head").strip()
+    names = split_names(head, min_words=2)
+    if names and not _ORG_WORDS.search(head) and len(names) > 1:
+        return Byline(names, date=date)
+    if not is_name(head, max_words=6):
+        return None
+    return Byline([], tidy_source(head), date)
+
+
+def _signature(text: str, language: str) -> Byline | None:
+    match = _DASH_SIGN.match(text)
+    names = split_names(match.group("names"), min_words=2) if match else None
+    return Byline(names) if names else None
+
+
+def _with_role(text: str, language: str) -> Byline | None:
+    """``Jane Doe Environment correspondent``: a name and the writer's job, no ``By``."""
+    match = _NAME_ROLE.match(text)
+    names = split_names(match.group("names"), min_words=2) if match else None
+    return Byline(names) if names else None
+
+
+def parse_outlet_line(text: str) -> str:
+    """``BBC News, Hanoi`` under a byline: the outlet, else empty."""
+    first = text.split(",")[0].strip()
+    if len(text.split()) <= 6 and _ORG_WORDS.search(first) and _looks_like_outlet(first):
+        return first
+    return ""
+
+
+def take_source_tag(lead: str) -> tuple[str, str] | None:
+    """(source, lead without the tag) when the lead opens with a source tag."""
+    for pattern in (_TAG_PAREN_FIRST, _TAG_PLACE_FIRST, _TAG_BARE):
+        match = pattern.match(lead)
+        if not match:
+            continue
+        source = match.group("src").strip()
+        if not _looks_like_outlet(source):
+            continue
+        rest = lead[match.end() :].strip()
+        if rest:
+            return source, rest[0].upper() + rest[1:]
+    return None
+
+
+def _looks_like_outlet(source: str) -> bool:
+    words = source.split()
+    if not 1 <= len(words) <= 5 or source.endswith(".") or re.fullmatch(r"[\d\s/.-]+", source):
+        return False
+    return source[:1].isupper() or source[:1].isdigit() or bool(re.match(r"^[a-z]+[A-Z]", source))

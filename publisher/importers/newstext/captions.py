@@ -1,0 +1,116 @@
+"""Photo captions and credits: ``… ảnh: Kim Nhung``, ``(Ảnh: X)``, ``Photo: X``, ``Nguồn: X``,
+``(Photo by X/Getty Images)``, credits glued to the caption, and credit-only lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from publisher.importers.newstext.units import ends_sentence
+
+_LABEL = (
+    r"(?:ảnh|hình|hình ảnh|photo|photos|photograph|picture|pic|image|credit|illustration"
+    r"|graphic|đồ họa|đồ hoạ|nguồn ảnh|nguồn|source)"
+)
+_AGENCY = (
+    r"(?:Getty Images|Agence France-Presse|Associated Press|Reuters|REUTERS|AFP|EPA|Bloomberg"
+    r"|The New York Times|European Pressphoto Agency|AP Photo|Shutterstock|TTXVN|VNA)"
+)
+_PAREN_CREDIT = re.compile(
+    rf"^(?P<caption>.*?)\s*[(\[]\s*(?P<label>{_LABEL})\s*(?:by\s*)?:?\s*(?P<credit>[^()\[\]]{{1,80}})"
+    r"[)\]]\s*\.?$",
+    re.I,
+)
+_COLON_CREDIT = re.compile(
+    rf"^(?P<caption>(?:.*?[.!?…)\"”’]\s*)?)(?P<label>{_LABEL})\s*:\s*(?P<credit>[^.!?]{{1,80}}?)\s*\.?$",
+    re.I,
+)
+_NOTE_CREDIT = re.compile(
+    r"^(?P<caption>.*?[.!?…)\"”’]?)\s*"
+    r"(?P<credit>(?:Ảnh|Hình) (?:minh họa|minh hoạ|cắt từ (?:clip|video)"
+    r"|chụp (?:từ )?(?:màn hình|clip|video)|tư liệu|internet|NVCC|nhân vật cung cấp))\.?$",
+    re.I,
+)
+_AGENCY_CREDIT = re.compile(
+    rf"^(?P<caption>.*?[.!?…)\"”’])\s*(?P<credit>(?:AP Photo|REUTERS|AFP|EPA)/[^.]{{2,60}}"
+    rf"|[A-Z][\w.'’ -]{{1,40}}/{_AGENCY}[\w /]{{0,30}})\.?$"
+)
+_GLUED_CREDIT = re.compile(
+    rf"^(?P<caption>.{{10,}}?[.!?”’])(?P<credit>[A-Z][^.!?]{{1,80}}?{_AGENCY}(?: via {_AGENCY})?)"
+    r"(?P<rest>[A-Z\"“].*)?$"
+)
+# BBC-style pairs: ``Image copyright Getty Images`` then ``Image caption The bridge...``.
+_IMAGE_CREDIT = re.compile(
+    r"^(?:image|photo|picture) (?:copyright|source|credit)\s*:?\s+(?P<credit>.{1,80})$", re.I
+)
+_IMAGE_CAPTION = re.compile(r"^(?:image|photo|picture) caption\s*:?\s+(?P<caption>.+)$", re.I)
+_VIDEO = re.compile(r"^(?:video|clip)\s*:\s*\S", re.I)
+_PHOTO_WORDS = re.compile(
+    r"^(?:(?:this|in this|an?|the)\s+)?(?:(?:undated|file|handout|recent|aerial)\s+)*"
+    r"(?:photo|picture|image|photograph)\b.*\b(?:shows?|taken|provided|released|made)\b"
+    r"|\((?:pictured|left|right|center|centre|L|R|C|bên trái|bên phải|trái|phải|giữa"
+    r"|thứ (?:\w+ )?từ (?:trái|phải)(?: sang)?)\)",
+    re.I,
+)
+
+
+_PHOTO_TAIL = re.compile(r"(?<=[.!?…\"”])\s*(?:Photos?|Ảnh|Hình)\s*:\s*(?P<credit>[^.!?]{1,120})$")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A figure's caption (may be empty) and credit (may be empty)."""
+
+    caption: str
+    credit: str
+
+
+def parse_caption(text: str) -> Caption | None:
+    """The caption and credit in a line, when the line is a photo caption with a credit."""
+    if len(text.split()) > 70:
+        return None
+    labelled = _IMAGE_CREDIT.match(text)
+    if labelled:
+        return Caption("", _tidy_credit(labelled.group("credit")))
+    labelled = _IMAGE_CAPTION.match(text)
+    if labelled:
+        return Caption(labelled.group("caption").strip(), "")
+    for pattern in (_PAREN_CREDIT, _NOTE_CREDIT, _AGENCY_CREDIT, _COLON_CREDIT):
+        match = pattern.match(text)
+        if match and _credit_ok(match.group("credit")):
+            caption = match.group("caption").strip()
+            unended = caption and not (ends_sentence(caption) or caption[-1] in ')"”’')
+            if unended and pattern is _COLON_CREDIT:
+                continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
+            return Caption(caption, _tidy_credit(match.group("credit")))
+    glued = _GLUED_CREDIT.match(text)
+    if glued:
+        return Caption(glued.group("caption").strip(), _tidy_credit(glued.group("credit")))
+    return None
+
+
+def is_credit_only(found: Caption | None) -> bool:
+    return found is not None and not found.caption
+
+
+def looks_like_caption(text: str) -> bool:
+    """A photo or video caption without a credit (``Video: ...``, ``This undated photo shows``)."""
+    return len(text.split()) <= 60 and bool(_VIDEO.match(text) or _PHOTO_WORDS.search(text))
+
+
+def split_photo_tail(text: str) -> tuple[str, str] | None:
+    """(paragraph, credit) when a long paragraph ends with a glued ``Photo: …`` credit."""
+    match = _PHOTO_TAIL.search(text)
+    if not match or len(text[: match.start()].split()) < 20:
+        return None
+    return text[: match.start()].strip(), _tidy_credit(match.group("credit"))
+
+
+def _credit_ok(credit: str) -> bool:
+    credit = credit.strip()
+    return 0 < len(credit.split()) <= 12 and not ends_sentence(credit.rstrip(".") + "x")
+
+
+def _tidy_credit(credit: str) -> str:
+    credit = re.sub(r"\s+:\s*", ": ", credit.strip())
+    return credit.strip(" .;,")

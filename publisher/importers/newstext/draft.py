@@ -1,0 +1,49 @@
+"""The article being assembled, and the warnings about what was guessed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from publisher.dates import FoundDate
+from publisher.importers.newstext.bylines import Byline
+from publisher.model import Figure
+
+
+@dataclass
+class Draft:
+    """Mutable fields filled in by the header, body and footer passes."""
+
+    language: str
+    kicker: str = ""
+    title: str = ""
+    published: FoundDate | None = None
+    source: str = ""
+    authors: list[str] = field(default_factory=list)
+    lead: str = ""
+    standfirst: str = ""  # a summary line above the byline, used as the lead
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def date(self, found: FoundDate | None) -> None:
+        """Keep the first date found (the header's, before any in a byline or footer)."""
+        if found is not None and self.published is None:
+            self.published = found
+
+    def set_source(self, source: str) -> None:
+        if source and not self.source:
+            self.source = source
+        elif source and source.casefold() != self.source.casefold():
+            self.warn(f"two sources named: kept {self.source!r}, not {source!r}")
+
+    def byline(self, byline: Byline) -> None:
+        for name in byline.authors:
+            if name.casefold() not in (a.casefold() for a in self.authors):
+                self.authors.append(name)
+        self.set_source(byline.source)
+        self.date(byline.date)

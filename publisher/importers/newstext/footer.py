@@ -1,0 +1,155 @@
+"""The end of a scraped article: the byline and whatever the page put after it (notes,
+related-article lists, reader comments), and page furniture anywhere in the text."""
+
+from __future__ import annotations
+
+import re
+
+from publisher.dates import parse_date_line
+from publisher.importers.newstext import boiler
+from publisher.importers.newstext.bylines import Byline, parse_bare_name, parse_byline
+from publisher.importers.newstext.captions import Caption, is_credit_only, parse_caption
+from publisher.importers.newstext.draft import Draft
+from publisher.importers.newstext.units import Unit, ends_sentence
+
+_GLUED_THEO = re.compile(r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn:?)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)")
+
+
+def strip_page(units: list[Unit], draft: Draft) -> list[Unit]:
+    """Drop widget, share and copyright lines; take the keywords from keyword lines."""
+    kept = [u for u in units if not boiler.is_widget(u.text)]
+    out: list[Unit] = []
+    i = 0
+    while i < len(kept):
+        words = boiler.keyword_line(kept[i].text)
+        if words is None:
+            out.append(kept[i])
+            i += 1
+            continue
+        i += 1
+        if not words:  # tags may follow an empty label, one per line, to the end of the block
+            j = i
+            while j < len(kept) and kept[j].gap == 0 and kept[j].words <= 5:
+                j += 1
+            if j == len(kept) or kept[j].gap >= 2:
+                words = [u.text for u in kept[i:j] if not ends_sentence(u.text)]
+                i = j
+        draft.keywords.extend(w for w in words if w not in draft.keywords)
+    return out
+
+
+def take_trailing_lead(units: list[Unit]) -> tuple[list[Unit], Unit | None]:
+    """The lead some scrapers put last, after a wider gap than any other in the text."""
+    if len(units) < 4:
+        return units, None
+    last = units[-1]
+    widest = max(u.gap for u in units[1:-1])
+    wide = last.gap >= 2 and last.gap > widest
+    if wide and last.words >= 8 and ends_sentence(last.text) and not _is_meta(last.text):
+        return units[:-1], last
+    return units, None
+
+
+def _is_meta(text: str) -> bool:
+    return parse_byline(text, "vi") is not None or boiler.is_comment_meta(text)
+
+
+def split_footer(body: list[Unit], language: str) -> tuple[list[Unit], list[Unit]]:
+    """The body before the article's end, and the end (byline, notes, lists, comments)."""
+    body = _unglue_last(body, language)
+    for idx in range(1, len(body)):
+        if _starts_footer(body, idx, language):
+            return body[:idx], body[idx:]
+    return body, []
+
+
+def apply_footer(footer: list[Unit], draft: Draft, paragraphs: int) -> None:
+    """Bylines, dates and credits from the end of the article; the rest is dropped."""
+    dropped: list[str] = []
+    section = ""
+    for unit in footer:
+        text = unit.text
+        if boiler.is_comments_heading(text) or (
+            section != "related" and boiler.is_comment_meta(text)
+        ):
+            section = "comments"
+        elif boiler.related_heading(text) == "bare":
+            section = "related"
+        if section == "comments" or boiler.related_heading(text):
+            continue
+        found = _footer_byline(text, draft.language, unit is footer[0])
+        credit = parse_caption(text)
+        dated = parse_date_line(text, draft.language)
+        if dated is not None:
+            draft.date(dated)
+        elif found is not None:
+            draft.byline(found)
+        elif is_credit_only(credit):
+            draft.figures.append(_credit_figure(credit, paragraphs))
+        elif section != "related" or not boiler.is_link_title(text):
+            dropped.append(text)
+    if dropped:
+        sample = dropped[0] if len(dropped[0]) <= 60 else dropped[0][:57] + "..."
+        draft.warn(f"dropped {len(dropped)} line(s) after the article's byline: {sample!r}")
+
+
+def _starts_footer(body: list[Unit], idx: int, language: str) -> bool:
+    text = body[idx].text
+    if boiler.related_heading(text) == "bare" or boiler.is_comments_heading(text):
+        return True
+    if boiler.is_comment_meta(text) and idx >= len(body) // 2:
+        return True
+    found = parse_byline(text, language)
+    if found is not None and (found.authors or found.source):
+        late = idx >= len(body) // (2 if re.match(r"(?i)by\s", text) else 3)
+        return late or all(_footerish(u.text, language) for u in body[idx + 1 :])
+    if idx >= len(body) - 3 and parse_date_line(text, language) is not None:
+        return True
+    if parse_bare_name(text) is not None:
+        rest = body[idx + 1 :]
+        ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]
+        return all(_footerish(u.text, language) for u in rest[: ends[0] if ends else None])
+    return False
+
+
+def _opens_section(text: str) -> bool:
+    return boiler.related_heading(text) == "bare" or boiler.is_comments_heading(text)
+
+
+def _footerish(text: str, language: str) -> bool:
+    """Lines that may follow a bare-name byline at the end of an article."""
+    return (
+        is_credit_only(parse_caption(text))
+        or parse_date_line(text, language) is not None
+        or parse_byline(text, language) is not None
+        or boiler.related_heading(text) is not None
+        or boiler.is_comments_heading(text)
+    )
+
+
+def _footer_byline(text: str, language: str, first: bool) -> Byline | None:
+    found = parse_byline(text, language)
+    if found is None and first:
+        found = parse_bare_name(text)
+    if found is not None and (found.authors or found.source or found.date):
+        return found
+    return None
+
+
+def _unglue_last(body: list[Unit], language: str) -> list[Unit]:
+    """Split a byline glued to the end of the last paragraph (``... mới. Theo Lyn (Khám Phá)``)."""
+    if not body:
+        return body
+    last = body[-1]
+    parts = _GLUED_THEO.split(last.text)
+    if len(parts) < 2 or parse_byline(parts[-1], language) is None:
+        return body
+    head = " ".join(parts[:-1]).strip()
+    return [*body[:-1], Unit(head, last.gap), Unit(parts[-1], 0)]
+
+
+def _credit_figure(credit: Caption | None, paragraphs: int):
+    from publisher.model import Figure
+
+    assert credit is not None
+    return Figure(caption="", credit=credit.credit, after_paragraph=paragraphs)

@@ -1,0 +1,205 @@
+"""The top of a scraped article: dates, kicker, title, bylines, a repeated title."""
+
+from __future__ import annotations
+
+import re
+
+from publisher.dates import FoundDate, parse_date_line
+from publisher.importers.newstext.bylines import (
+    parse_bare_name,
+    parse_byline,
+    parse_outlet_line,
+    split_title_suffix,
+    take_source_tag,
+)
+from publisher.importers.newstext.draft import Draft
+from publisher.importers.newstext.units import Unit, ends_sentence
+from publisher.text import fold
+
+MAX_TITLE_WORDS = 35
+
+
+def parse_header(units: list[Unit], draft: Draft) -> int:
+    """Fill kicker, title, date and byline from the top; the index where the body starts."""
+    i = _skip_meta(units, 0, draft)
+    if i >= len(units):
+        return i
+    if _is_kicker(units, i):
+        draft.kicker = units[i].text.rstrip(":： ").strip()
+        i = _skip_meta(units, i + 1, draft)
+    if i >= len(units):
+        return i
+    first = units[i]
+    if is_title_like(first.text):
+        title = re.sub(r"^#{1,6}\s+", "", first.text)  # a Markdown heading marker
+        draft.title, outlet = split_title_suffix(title)
+        draft.set_source(outlet)
+        i += 1
+    elif len(units) == i + 1 and _split_glued(first, draft):
+        i += 1
+    else:
+        draft.title = title_from_text(first.text)
+        draft.warn("no title line: the title was made from the opening sentence")
+    return _after_title(units, i, draft)
+
+
+def is_title_like(text: str) -> bool:
+    """A headline: short, and not a paragraph of sentences or a tagged lead."""
+    words = len(text.split())
+    if words > MAX_TITLE_WORDS or take_source_tag(text):
+        return False
+    return not (words > 22 and text.endswith("."))
+
+
+def date_at(units: list[Unit], i: int, language: str) -> tuple[FoundDate, int] | None:
+    """A date on line ``i``, or split over up to five short lines (``23\\nJul\\n2012``)."""
+    found = parse_date_line(units[i].text, language)
+    if found:
+        return found, 1
+    joined, best = units[i].text, None
+    for j in range(i + 1, min(i + 5, len(units))):
+        if units[j - 1].words > 3 or units[j].words > 3:
+            break
+        joined += " " + units[j].text
+        found = parse_date_line(joined, language)
+        if found:
+            best = found, j - i + 1  # keep going: the time may be on the next line
+        elif best:
+            break
+    return best
+
+
+def _skip_meta(units: list[Unit], i: int, draft: Draft) -> int:
+    """Past date lines and ``By`` bylines that come before the title."""
+    while i < len(units):
+        dated = date_at(units, i, draft.language)
+        if dated:
+            draft.date(dated[0])
+            i += dated[1]
+            continue
+        text = units[i].text
+        byline = parse_byline(text, draft.language) if re.match(r"(?i)by\s", text) else None
+        if byline is None:
+            return i
+        draft.byline(byline)
+        i += 1
+    return i
+
+
+def _is_kicker(units: list[Unit], i: int) -> bool:
+    """A short line ending in ``:`` (or a short capitalised label) right above the title."""
+    if i + 1 >= len(units):
+        return False
+    text, after = units[i].text, units[i + 1]
+    if not is_title_like(after.text) or re.match(r"(?i)(?:by|theo)\s", after.text):
+        return False
+    if after.words > 15 and ends_sentence(after.text):
+        return False  # the line below is a lead, so this one is the title
+    if text.endswith((":", "：")) and units[i].words <= 12:
+        return True
+    letters = re.sub(r"[^\w]", "", text)
+    if units[i].words <= 4 and letters.isupper() and not letters.isdigit():
+        return True
+    # A section label (``Environment``) above a longer headline that is not a sentence.
+    return (
+        units[i].words <= 2
+        and text[:1].isupper()
+        and not ends_sentence(text)
+        and not re.search(r"\d", text)
+        and after.words >= 4
+        and is_title_like(after.text)
+        and not ends_sentence(after.text)
+    )
+
+
+def _after_title(units: list[Unit], i: int, draft: Draft) -> int:
+    """Dates, bylines and a repeated title between the title and the text."""
+    start = i
+    while i < len(units) and i - start < 6:
+        unit = units[i]
+        dated = date_at(units, i, draft.language)
+        if dated:
+            draft.date(dated[0])
+            i += dated[1]
+            continue
+        byline = parse_byline(unit.text, draft.language)
+        if byline is None and i == start and not draft.authors:
+            byline = parse_bare_name(unit.text)
+            if byline is not None and i + 1 < len(units):
+                draft.warn(f"a line with only a name taken as the byline: {unit.text!r}")
+            elif byline is not None:
+                byline = None
+        if byline is not None and (byline.authors or byline.source):
+            draft.byline(byline)
+            i += 1
+            continue
+        outlet = parse_outlet_line(unit.text) if draft.authors else ""
+        if outlet:
+            draft.set_source(outlet)
+            i += 1
+            continue
+        if draft.title and _repeats(unit.text, draft.title):
+            i += 1
+            continue
+        if not draft.standfirst and _meta_follows(units, i + 1, draft.language):
+            draft.standfirst = unit.text  # the summary some sites print above the byline
+            i += 1
+            continue
+        break
+    return i
+
+
+def _meta_follows(units: list[Unit], i: int, language: str) -> bool:
+    """Whether a byline or date line comes next (so the line before it is a standfirst)."""
+    if i >= len(units):
+        return False
+    text = units[i].text
+    return parse_byline(text, language) is not None or date_at(units, i, language) is not None
+
+
+def _repeats(text: str, title: str) -> bool:
+    """A line that repeats the title (or its start), as video players and teasers do."""
+    a, b = fold(text).strip(" .:"), fold(title).strip(" .:")
+    if len(a.split()) < 3:
+        return False
+    return a == b or b.startswith(a) or (a.startswith(b) and len(a) < len(b) + 10)
+
+
+def title_from_text(text: str) -> str:
+    """A title from the opening sentence of a paragraph (at most 16 words)."""
+    tagged = take_source_tag(text)
+    if tagged:
+        text = tagged[1]
+    sentence = re.split(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ\"“])", text, maxsplit=1)[0]
+    if len(sentence.split()) <= 16:
+        return sentence.rstrip(".")
+    clause = ""
+    for part in sentence.split(", "):  # whole clauses read better than a cut mid-phrase
+        longer = f"{clause}, {part}" if clause else part
+        if len(longer.split()) > 16:
+            break
+        clause = longer
+    if len(clause.split()) >= 6:
+        return clause
+    return " ".join(sentence.split()[:12]).rstrip(",;:") + "…"
+
+
+def _split_glued(unit: Unit, draft: Draft) -> bool:
+    """One line holding the title and the lead run together: guess where the title ends."""
+    words = unit.text.split()
+    best, best_score = None, None
+    for k in range(6, min(len(words) - 8, 26)):
+        word, following = words[k], words[k + 1 : k + 3]
+        if not word[:1].isupper() or not all(w[:1].islower() for w in following):
+            continue
+        if ends_sentence(words[k - 1]) or words[k - 1].endswith(","):
+            continue
+        score = abs(k - 12)
+        if best_score is None or score < best_score:
+            best, best_score = k, score
+    if best is None:
+        return False
+    draft.title = " ".join(words[:best])
+    draft.lead = " ".join(words[best:])
+    draft.warn("title and lead on one line: the split between them was guessed")
+    return True

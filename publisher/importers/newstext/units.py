@@ -1,0 +1,98 @@
+"""Scraped text → units: one cleaned line each, with the blank lines before it counted.
+
+Scrapers break a paragraph wherever the page had a link (``Theo tiết lộ của \\nNew York
+Times\\n, ông...``); those fragments are joined back here, before anything is classified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from publisher.text import clean, is_blank
+
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
+_CLOSING_START = re.compile(r"^[,.;:!?)\]}…’”%]")
+_LIST_ITEM = re.compile(r"^(?:[-*+•·▪●]|–(?=\s))\s+\S")
+NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\w")
+
+
+@dataclass
+class Unit:
+    """One line of text (or several joined), and the number of blank lines before it."""
+
+    text: str
+    gap: int = 0
+    lead_space: bool = False
+    trail_space: bool = False
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends like a sentence (full stop, ?, !, … maybe inside quotes)."""
+    return bool(_SENTENCE_END.search(text))
+
+
+def is_list_item(text: str) -> bool:
+    return bool(_LIST_ITEM.match(text))
+
+
+def is_numbered_heading(text: str) -> bool:
+    """``1. Cấu trúc đề thi``, ``2.1. Thi thử:``: a short numbered line that is not a sentence."""
+    return (
+        bool(NUMBERED_HEADING.match(text))
+        and len(text.split()) <= 14
+        and not ends_sentence(text)
+        and not re.match(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b", text)  # a date, not a heading
+    )
+
+
+def split_units(text: str) -> list[Unit]:
+    """Non-blank lines as units (NBSP-only lines are blank), link fragments joined."""
+    units: list[Unit] = []
+    gap = 0
+    for raw in text.split("\n"):
+        if is_blank(raw):
+            gap += 1
+            continue
+        units.append(
+            Unit(clean(raw), gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace())
+        )
+        gap = 0
+    return join_fragments(units)
+
+
+def join_fragments(units: list[Unit]) -> list[Unit]:
+    """Join lines that a scraper split off a paragraph (link text, dates, punctuation)."""
+    out: list[Unit] = []
+    for unit in units:
+        previous = out[-1] if out else None
+        if previous is not None and unit.gap == 0 and _continues(previous, unit):
+            glue = "" if _CLOSING_START.match(unit.text) else " "
+            previous.text = previous.text + glue + unit.text
+            previous.trail_space = unit.trail_space
+            continue
+        out.append(unit)
+    return out
+
+
+def _continues(previous: Unit, unit: Unit) -> bool:
+    """Whether ``unit`` is the rest of ``previous``'s paragraph rather than a new line."""
+    text, before = unit.text, previous.text
+    if is_list_item(text) or is_numbered_heading(before) or is_list_item(before):
+        return False
+    if _CLOSING_START.match(text):
+        return not (text.startswith(("…", "...")) and len(text) > 3)
+    if ends_sentence(before):
+        return False
+    if text[:1].islower():
+        return True
+    if unit.lead_space:
+        return True
+    if before.endswith(":") and previous.words <= 2 and (previous.trail_space or unit.lead_space):
+        return not text.endswith(":")  # ``13h30: `` then ``Tập trung thí sinh``
+    short = unit.words <= 5 and not text.endswith(":")
+    return previous.trail_space and not before.endswith(":") and short

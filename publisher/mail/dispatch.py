@@ -1,0 +1,111 @@
+"""Handing jobs to sending threads: due retries first, then the ledger's queue; pacing.
+
+The dispatcher never holds more than one batch of the ledger in memory, so a list of any
+size is sent in constant memory.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+import threading
+import time
+from collections.abc import Iterator
+
+from publisher.mail.ledger import Job
+
+
+class Throttle:
+    """A shared pace (messages per second) and a number of connections, both lowered on demand."""
+
+    MIN_RATE = 0.2
+
+    def __init__(self, rate: float, connections: int):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.connections = max(1, connections)
+        self.slowdowns = 0
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Sleep until this thread may send its next message."""
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(self._next, now)
+            self._next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+    def slow_down(self, observed_rate: float) -> None:
+        """Halve the connections and the pace (the server said 421 or "too many")."""
+        with self._lock:
+            self.slowdowns += 1
+            self.connections = max(1, self.connections // 2)
+            current = 1.0 / self.interval if self.interval else observed_rate
+            self.interval = 1.0 / max(self.MIN_RATE, current / 2)
+
+
+class Dispatcher:
+    """Gives each thread its next job until none is left, none is in flight and none waits."""
+
+    def __init__(self, source: Iterator[Job], limit: int | None = None):
+        self._source = source
+        self._limit = limit
+        self._taken = 0
+        self._exhausted = False
+        self._retries: list[tuple[float, int, Job]] = []
+        self._seq = itertools.count()
+        self._in_flight = 0
+        self._cond = threading.Condition()
+        self.stopped = False
+
+    def next(self) -> Job | None:
+        """The next job (a due retry first), waiting for retries; ``None`` when all is done."""
+        with self._cond:
+            while not self.stopped:
+                now = time.monotonic()
+                if self._retries and self._retries[0][0] <= now:
+                    return self._hand(heapq.heappop(self._retries)[2])
+                if not self._exhausted and (self._limit is None or self._taken < self._limit):
+                    job = next(self._source, None)
+                    if job is not None:
+                        self._taken += 1
+                        return self._hand(job)
+                    self._exhausted = True
+                if not self._retries and not self._in_flight:
+                    return None
+                self._cond.wait(self._retries[0][0] - now if self._retries else None)
+            return None
+
+    def _hand(self, job: Job) -> Job:
+        self._in_flight += 1
+        return job
+
+    def done(self, job: Job, *, retry_in: float | None = None) -> None:
+        """A job came back: finished, or to be tried again after ``retry_in`` seconds."""
+        with self._cond:
+            self._in_flight -= 1
+            if retry_in is not None:
+                due = time.monotonic() + retry_in
+                heapq.heappush(self._retries, (due, next(self._seq), job))
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        """Hand out nothing more (an error or an interrupt); waiting threads return ``None``."""
+        with self._cond:
+            self.stopped = True
+            self._cond.notify_all()
+
+    @property
+    def waiting(self) -> int:
+        """Jobs put back for a retry that this run did not get to."""
+        with self._cond:
+            return len(self._retries)
+
+
+def backoff(attempt: int, base: float, ceiling: float) -> float:
+    """Seconds before try number ``attempt + 1``: doubling from ``base``, jittered, capped."""
+    return min(ceiling, base * 2 ** max(0, attempt - 1)) * random.uniform(0.8, 1.0)

@@ -1,0 +1,66 @@
+"""Header values made safe: CR/LF refused, non-ASCII text as RFC 2047 encoded words."""
+
+from __future__ import annotations
+
+import base64
+import re
+from email.utils import formataddr
+
+from publisher.errors import SendError
+
+# An encoded word is at most 75 characters: "=?utf-8?b?" + base64 + "?=" leaves 63 for
+# base64, i.e. 45 bytes of UTF-8 (cut only between characters).
+WORD_BYTES = 45
+FOLD = "\r\n "
+_UNSAFE = re.compile(r"[\r\n\x00]")
+
+
+class HeaderError(SendError):
+    """Raised by ``mail.headers`` when a header value holds CR, LF or NUL (header injection)."""
+
+
+def check(name: str, value: str) -> str:
+    """The value unchanged, or ``HeaderError`` when it could inject header lines."""
+    if _UNSAFE.search(value):
+        raise HeaderError(f"{name} contains a line break or NUL: {value!r}")
+    return value
+
+
+def encoded_words(text: str) -> str:
+    """``text`` as RFC 2047 base64 encoded words, folded between words."""
+    data = text.encode("utf-8")
+    if len(data) <= WORD_BYTES:
+        return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
+    words, chunk, size = [], [], 0
+    for char in text:
+        width = len(char.encode("utf-8"))
+        if size + width > WORD_BYTES:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += width
+    words.append("".join(chunk))
+    return FOLD.join(
+        f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words
+    )
+
+
+def unstructured(name: str, text: str) -> str:
+    """A Subject-like value: as it is when short ASCII, else encoded words."""
+    check(name, text)
+    if text.isascii() and len(text) + len(name) < 76 and "=?" not in text:
+        return text
+    return encoded_words(text)
+
+
+def address(name: str, display: str, email: str) -> str:
+    """``Display Name <email>`` with the display name quoted or RFC 2047-encoded as needed."""
+    check(name, display)
+    check(name, email)
+    if not email.isascii() or any(c in email for c in '<>", '):
+        raise HeaderError(f"{name} address {email!r} is not a plain ASCII address")
+    if not display:
+        return email
+    if display.isascii() and "=?" not in display:
+        return formataddr((display, email))
+    return f"{encoded_words(display)} <{email}>"

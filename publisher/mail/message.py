@@ -1,0 +1,284 @@
+"""Messages: compiled once per issue, filled per recipient by string substitution.
+
+The email package chooses each part's transfer encoding once (``mime.encode_part``) and its
+output is the reference the tests compare against; per recipient only the three tokens are
+filled and the bytes are produced directly, because re-running the email package for every
+subscriber would cost more than talking SMTP.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import html
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from publisher.config import Config
+from publisher.errors import ConfigError
+from publisher.mail.built import TOKENS, BuiltIssue
+from publisher.mail.headers import HeaderError, address, check, unstructured
+from publisher.mail.mime import MAX_LINE_OCTETS, encode_part
+
+NAME_FALLBACK = {"vi": "bạn", "en": "reader"}
+ONE_CLICK = "List-Unsubscribe=One-Click"
+_TOKEN_RE = re.compile("(" + "|".join(re.escape(t) for t in TOKENS) + ")")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who one message goes to; ``token`` is the subscriber's unsubscribe token."""
+
+    email: str
+    name: str = ""
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    """The ``[send]`` values messages need: unsubscribe link templates, name fallback."""
+
+    unsubscribe_url: str
+    unsubscribe_mailto: str = ""
+    name_fallback: str = ""
+
+    @classmethod
+    def from_config(cls, config: Config) -> MessageSettings:
+        """Read and check ``[send]``; ``ConfigError`` lists every problem."""
+        table = config.table("send")
+        url, mailto = table["unsubscribe_url"].strip(), table["unsubscribe_mailto"].strip()
+        problems = []
+        if not url:
+            problems.append("send.unsubscribe_url: required, e.g. https://example.org/u/{token}")
+        elif not url.startswith("https://") or "{token}" not in url:
+            problems.append("send.unsubscribe_url: must be an https:// URL containing {token}")
+        if mailto and "{token}" not in mailto and "?" not in mailto:
+            mailto += "?subject=unsubscribe%20{token}"
+        if mailto and not mailto.startswith("mailto:"):
+            mailto = "mailto:" + mailto
+        for key, value in (("unsubscribe_url", url), ("unsubscribe_mailto", mailto)):
+            if re.search(r"[\s<>\"]", value):
+                problems.append(f"send.{key}: must not contain spaces, quotes or angle brackets")
+        if problems:
+            raise ConfigError("invalid [send] settings", problems=problems)
+        return cls(url, mailto, table["name_fallback"])
+
+
+def _stuff(data: bytes) -> bytes:
+    """Lines starting with "." get a second one (the SMTP transparency rule)."""
+    return data.replace(b"\r\n.", b"\r\n..")
+
+
+def _quoted_printable(data: bytes) -> bytes:
+    return binascii.b2a_qp(data, istext=True)
+
+
+def _base64(data: bytes) -> bytes:
+    encoded = binascii.b2a_base64(data, newline=False)
+    return b"\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\n"
+
+
+def _qp_segment(data: bytes) -> bytes:
+    """A piece of a quoted-printable body, ending in a soft line break unless in a newline.
+
+    Pieces encoded apart and joined are valid quoted-printable: the soft break ("=" CRLF)
+    keeps every line short and decodes to nothing.
+    """
+    if not data:
+        return b""
+    encoded = binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
+    return encoded if data.endswith(b"\n") else encoded + b"=\r\n"
+
+
+class _Part:
+    """One text part as literal pieces around token slots, with its transfer encoding chosen."""
+
+    def __init__(self, body: str, subtype: str, *, eight_bit: bool):
+        body = body.replace("\r\n", "\n")
+        if not body.endswith("\n"):
+            body += "\n"
+        self.eight_bit = eight_bit
+        self.cte = str(encode_part(body, subtype, eight_bit=eight_bit)["Content-Transfer-Encoding"])
+        pieces = _TOKEN_RE.split(body)
+        self.literals = pieces[0::2]
+        self.slots = [TOKENS.index(t) for t in pieces[1::2]]
+        self.crlf_literals = [p.replace("\n", "\r\n").encode("utf-8") for p in self.literals]
+        # The same with SMTP's dot-stuffing done once here rather than per message: a line
+        # starting with "." gets another (RFC 5321 4.5.2). Whether a literal's first byte starts
+        # a line depends on what came before it, so both versions are kept.
+        self.stuffed_mid = [_stuff(p) for p in self.crlf_literals]
+        self.stuffed_start = [b"." + p if p[:1] == b"." else p for p in self.stuffed_mid]
+        # Quoted-printable literals are encoded once too; each starts a line (see _qp_segment).
+        lf_literals = [p.encode("utf-8") for p in self.literals]
+        self.qp_literals = [_qp_segment(p) for p in lf_literals]
+        self.qp_stuffed = [_stuff(b"\r\n" + p)[2:] for p in self.qp_literals]
+        self.headers = {
+            cte: f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+            f"Content-Transfer-Encoding: {cte}\r\n\r\n".encode("ascii")
+            for cte in ("7bit", "8bit", "quoted-printable", "base64")
+        }
+        self.slack = self._slack(body)
+
+    def _slack(self, body: str) -> int:
+        """The longest value (in bytes) every token can take before a line passes 998 octets."""
+        slack = MAX_LINE_OCTETS
+        for line in body.split("\n"):
+            count = len(_TOKEN_RE.findall(line))
+            if count:
+                rest = len(_TOKEN_RE.sub("", line).encode("utf-8"))
+                slack = min(slack, (MAX_LINE_OCTETS - rest) // count)
+        return slack
+
+    def _encoding(self, values: tuple[bytes, ...]) -> str:
+        """The part's encoding, unless these values would break its 7bit/8bit promise."""
+        cte = self.cte
+        if cte not in ("7bit", "8bit") or not self.slots:
+            return cte
+        if max(len(v) for v in values) > self.slack:
+            return "quoted-printable"
+        if cte == "7bit" and not all(v.isascii() for v in values):
+            return "8bit" if self.eight_bit else "quoted-printable"
+        return cte
+
+    def _stuffed(self, values: tuple[bytes, ...]) -> list[bytes]:
+        """The pieces, dot-stuffed: only what lands at a line start needs a look."""
+        out = [self.stuffed_start[0]]
+        at_start = out[0].endswith(b"\n") or not out[0]
+        for i, slot in enumerate(self.slots):
+            for piece in (values[slot], None):
+                if piece is None:
+                    piece = (self.stuffed_start if at_start else self.stuffed_mid)[i + 1]
+                elif at_start and piece[:1] == b".":
+                    piece = b"." + piece
+                out.append(piece)
+                if piece:
+                    at_start = piece.endswith(b"\n")
+        return out
+
+    def _quoted_printable(self, values: tuple[bytes, ...], stuffed: bool) -> bytes:
+        """The body from literals encoded at compile time and the values encoded now."""
+        literals = self.qp_stuffed if stuffed else self.qp_literals
+        out = [literals[0]]
+        for i, slot in enumerate(self.slots):
+            value = _qp_segment(values[slot].replace(b"\r\n", b"\n"))
+            if stuffed and value[:1] == b".":
+                value = b"." + value
+            out.append(value)
+            out.append(literals[i + 1])
+        return b"".join(out)
+
+    def render(self, values: tuple[bytes, ...], *, stuffed: bool = False) -> bytes:
+        """Headers and encoded body of this part with the values filled in.
+
+        ``stuffed``: dot-stuffed for SMTP DATA (only values at a line start need a look).
+        """
+        cte = self._encoding(values)
+        if cte == "quoted-printable" and self.cte == cte:
+            return self.headers[cte] + self._quoted_printable(values, stuffed)
+        eight_bit = cte in ("7bit", "8bit")
+        if stuffed and eight_bit:
+            out = self._stuffed(values)
+        else:
+            literals = self.crlf_literals
+            out = [literals[0]]
+            for i, slot in enumerate(self.slots):
+                out.append(values[slot])
+                out.append(literals[i + 1])
+        if eight_bit:
+            return self.headers[cte] + b"".join(out)
+        data = b"".join(out).replace(b"\r\n", b"\n")
+        encode = _base64 if cte == "base64" else _quoted_printable
+        body = encode(data).replace(b"\n", b"\r\n")
+        return self.headers[cte] + (_stuff(b"\r\n" + body)[2:] if stuffed else body)
+
+
+class CompiledMessage:
+    """An issue's message with everything but the recipient's values prepared once."""
+
+    def __init__(
+        self, built: BuiltIssue, settings: MessageSettings, *, eight_bit: bool, test: bool = False
+    ):
+        self.slug = built.slug
+        self.settings = settings
+        self.test = test
+        sender = built.sender
+        self.envelope_from = check("From", sender["from_email"])
+        self.domain = self.envelope_from.rpartition("@")[2] or "localhost"
+        self.fallback = settings.name_fallback or NAME_FALLBACK.get(built.language, "")
+        subject = ("[TEST] " if test else "") + built.subject
+        list_id = check("List-Id", str(built.issue.get("list_id") or "")) or (
+            self.envelope_from.replace("@", ".")
+        )
+        list_name = sender.get("organisation") or sender.get("from_name") or ""
+        self.text = _Part(built.text, "plain", eight_bit=eight_bit)
+        self.html = _Part(built.html, "html", eight_bit=eight_bit)
+        digest = hashlib.sha256((built.text + built.html).encode("utf-8")).hexdigest()
+        self.boundary = f"=_publisher_{digest[:24]}"
+        self._from = "From: " + address("From", sender.get("from_name", ""), self.envelope_from)
+        self._subject = "Subject: " + unstructured("Subject", subject)
+        middle = []
+        if sender.get("reply_to"):
+            middle.append("Reply-To: " + address("Reply-To", "", sender["reply_to"]))
+        phrase = unstructured("List-Id", list_name) + " " if list_name else ""
+        middle.append(f"List-Id: {phrase}<{list_id}>")
+        self._middle = "\r\n".join(middle)
+        self._tail = (
+            f"List-Unsubscribe-Post: {ONE_CLICK}\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/alternative;\r\n boundary="{self.boundary}"\r\n\r\n'
+            f"--{self.boundary}\r\n"
+        ).encode("ascii")
+        self._between = f"\r\n--{self.boundary}\r\n".encode("ascii")
+        self._end = f"\r\n--{self.boundary}--\r\n".encode("ascii")
+        self._date_second, self._date = 0, ""
+
+    def message_id(self, email: str) -> str:
+        """``<hash@domain>`` from issue and recipient: the same on every retry of one message."""
+        key = f"{self.slug}\n{email.lower()}"
+        if self.test:
+            key += f"\ntest {time.time_ns()}"
+        return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{self.domain}>"
+
+    def unsubscribe_url(self, token: str) -> str:
+        return self.settings.unsubscribe_url.replace("{token}", token)
+
+    def _now(self) -> str:
+        second = int(time.time())
+        if second != self._date_second:
+            self._date = format_datetime(datetime.fromtimestamp(second, UTC))
+            self._date_second = second
+        return self._date
+
+    def render(self, recipient: Recipient, *, stuffed: bool = False) -> bytes:
+        """The whole message for one recipient, CRLF line endings.
+
+        ``stuffed``: with SMTP's dot-stuffing already done (what DATA sends before ".").
+        """
+        email, token = recipient.email, check("token", recipient.token)
+        to = address("To", recipient.name, email)
+        url = self.unsubscribe_url(token)
+        unsubscribe = f"<{url}>"
+        if self.settings.unsubscribe_mailto:
+            unsubscribe += f",\r\n <{self.settings.unsubscribe_mailto.replace('{token}', token)}>"
+        head = (
+            f"Date: {self._now()}\r\n{self._from}\r\nTo: {to}\r\n{self._subject}\r\n"
+            f"Message-ID: {self.message_id(email)}\r\n{self._middle}\r\n"
+            f"List-Unsubscribe: {unsubscribe}\r\n"
+        )
+        name = recipient.name or self.fallback
+        if self.boundary in name:
+            raise HeaderError("the recipient's name contains the MIME boundary")
+        plain = (name.encode("utf-8"), email.encode("ascii"), url.encode("ascii"))
+        escaped = tuple(html.escape(v, quote=True).encode("utf-8") for v in (name, email, url))
+        return b"".join(
+            (
+                head.encode("ascii"),
+                self._tail,
+                self.text.render(plain, stuffed=stuffed),
+                self._between,
+                self.html.render(escaped, stuffed=stuffed),
+                self._end,
+            )
+        )

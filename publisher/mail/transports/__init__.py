@@ -1,0 +1,43 @@
+"""Transports behind one contract, picked by name from a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from publisher.config import Config
+from publisher.errors import ConfigError
+from publisher.mail.transports.base import (
+    DEFERRED,
+    FAILED,
+    SENT,
+    Envelope,
+    Outcome,
+    Transport,
+    TransportError,
+)
+from publisher.mail.transports.maildir import MaildirTransport
+from publisher.mail.transports.memory import MemoryTransport
+from publisher.mail.transports.smtp import SmtpTransport
+
+TRANSPORTS: dict[str, type[MaildirTransport | MemoryTransport | SmtpTransport]] = {
+    "maildir": MaildirTransport,
+    "smtp": SmtpTransport,
+    "memory": MemoryTransport,
+}
+
+__all__ = [
+    "DEFERRED", "FAILED", "SENT", "TRANSPORTS", "Envelope", "Outcome", "Transport",
+    "TransportError", "transport_factory",
+]  # fmt: skip
+
+
+def transport_factory(name: str, config: Config) -> Callable[[], Transport]:
+    """A function making a new transport of this kind per call (one per sending thread)."""
+    if name not in TRANSPORTS:
+        raise ConfigError(f"unknown transport {name!r} (known: {', '.join(TRANSPORTS)})")
+    cls = TRANSPORTS[name]
+    if cls is SmtpTransport:
+        # Read the settings once: every connection uses the same.
+        return partial(SmtpTransport, SmtpTransport.from_config(config).settings)
+    return partial(cls.from_config, config)

@@ -1,0 +1,289 @@
+"""The news-text importer's rules one by one: bylines, source tags, captions, lines, encodings."""
+
+import codecs
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publisher.errors import InputError
+from publisher.importers.base import Source, decode
+from publisher.importers.newstext import NewsTextImporter
+from publisher.importers.newstext.boiler import is_widget, keyword_line
+from publisher.importers.newstext.bylines import parse_bare_name, parse_byline, take_source_tag
+from publisher.importers.newstext.captions import parse_caption
+from publisher.importers.newstext.units import split_units
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "source"),
+    [
+        ("Khánh Phong - Nhật Minh / PL&XH", ["Khánh Phong", "Nhật Minh"], "PL&XH"),
+        ("Theo VnExpress", [], "VnExpress"),
+        ("Theo báo Tuổi Trẻ", [], "Tuổi Trẻ"),
+        ("Minh Tuệ (T/h)", ["Minh Tuệ"], ""),
+        ("Minh Tuệ (T/h) Theo Đời sống Plus", ["Minh Tuệ"], "Đời sống Plus"),
+        (
+            "Đỗ Quyên (Theo New York Times, Daily Beast)",
+            ["Đỗ Quyên"],
+            "New York Times, Daily Beast",
+        ),
+        ("Theo Lyn (Khám Phá)", ["Lyn"], "Khám Phá"),
+        ("(Bạn đọc: Faro)", ["Faro"], ""),
+        ("By Jane Doe", ["Jane Doe"], ""),
+        ("By Jane Doe, Reuters", ["Jane Doe"], "Reuters"),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"], ""),
+        ("By SCOTT SHANE", ["Scott Shane"], ""),
+        ("By Maria Lopez, CNN", ["Maria Lopez"], "CNN"),
+        ("By Ann Lee, Staff Writer", ["Ann Lee"], ""),
+        ("Reporting by Jane Doe; Editing by John Roe", ["Jane Doe"], ""),
+        ("Nhóm PV / VTC News", ["Nhóm PV"], "VTC News"),
+    ],
+)
+def test_bylines(text, authors, source):
+    byline = parse_byline(text, "vi")
+    assert byline is not None
+    assert byline.authors == authors
+    assert byline.source == source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By the year 2000, half the jobs were gone.",
+        "Theo đó, tân chủ nhân Nhà Trắng ngày càng giận dữ.",
+        "Theo tiết lộ của New York Times, Tổng thống đã ký sắc lệnh nói trên.",
+        "Trân trọng,",
+        "Jose Sosa (bên trái) chính là một canh bạc thất bại.",
+    ],
+)
+def test_not_bylines(text):
+    assert parse_byline(text, "vi") is None
+    assert parse_bare_name(text) is None
+
+
+def test_bare_names():
+    assert parse_bare_name("Hoàng Cường").authors == ["Hoàng Cường"]
+    assert parse_bare_name("Lucas Massey").authors == ["Lucas Massey"]
+    assert parse_bare_name("Altered images") is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "source", "rest"),
+    [
+        ("(PL&XH) - Cùng với việc", "PL&XH", "Cùng với việc"),
+        ("(VnMedia) -Sáng nay", "VnMedia", "Sáng nay"),
+        ("AMMAN (Reuters) - Jordan opened", "Reuters", "Jordan opened"),
+        ("Denver (CNN) – The council", "CNN", "The council"),
+        ("(AP) HONOLULU - A $2.2 million", "AP", "A $2.2 million"),
+        ("(CBS News) YOUNGSTOWN, Ohio - It was", "CBS News", "It was"),
+        ("WASHINGTON, Aug 12 (Reuters) - The", "Reuters", "The"),
+        ("TTO - Từ tháng 12", "TTO", "Từ tháng 12"),
+    ],
+)
+def test_source_tags(lead, source, rest):
+    assert take_source_tag(lead) == (source, rest)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["Hà Nội - Sáng nay trời mưa", "(Xem video) trên trang", "Ông A - người đứng đầu - nói"],
+)
+def test_not_source_tags(lead):
+    assert take_source_tag(lead) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        (
+            "Hai cơ quan chụp ảnh lưu niệm. ảnh: Kim Nhung",
+            "Hai cơ quan chụp ảnh lưu niệm.",
+            "Kim Nhung",
+        ),
+        ("Trẻ em học nặn gốm. (Ảnh: Bảo Trân)", "Trẻ em học nặn gốm.", "Bảo Trân"),
+        ("Ảnh: Carscoop", "", "Carscoop"),
+        ("Photo: Chris Hall", "", "Chris Hall"),
+        ("(Nguồn: Cảnh Tuấn)", "", "Cảnh Tuấn"),
+        (
+            "A cyclist downtown. (Photo by Sam Lee/Getty Images)",
+            "A cyclist downtown.",
+            "Sam Lee/Getty Images",
+        ),
+        ("The pier at dawn. AP Photo/Kim Tran", "The pier at dawn.", "AP Photo/Kim Tran"),
+        ("Chiếc thẻ đỏ. Ảnh: ESPN.", "Chiếc thẻ đỏ.", "ESPN"),
+        ("Cô giáo quát học sinh. Ảnh cắt từ clip", "Cô giáo quát học sinh.", "Ảnh cắt từ clip"),
+        (
+            "A rural road.Al Park/Agence France-Presse — Getty ImagesA rural road in spring.",
+            "A rural road.",
+            "Al Park/Agence France-Presse — Getty Images",
+        ),
+    ],
+)
+def test_captions(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None
+    assert (found.caption, found.credit) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tiếng Anh: thời gian làm bài 120 phút",
+        "Số liệu cho thấy giá tăng 5% trong quý, theo nguồn tin từ bộ.",
+        "Thông tin về từng môn thi như sau:",
+    ],
+)
+def test_not_captions(line):
+    assert parse_caption(line) is None
+
+
+def test_link_fragments_are_joined():
+    text = "Theo tiết lộ của \nNew York Times\n, Tổng thống \nTrump \nđã ký sắc lệnh.\nCâu sau."
+    units = split_units(text)
+    assert [u.text for u in units] == [
+        "Theo tiết lộ của New York Times, Tổng thống Trump đã ký sắc lệnh.",
+        "Câu sau.",
+    ]
+
+
+def test_dates_split_by_links_are_joined():
+    units = split_units("Thi thử vào ngày \n26/02/2017\n và \n23/4/2017\n nhằm giúp học sinh.")
+    assert [u.text for u in units] == [
+        "Thi thử vào ngày 26/02/2017 và 23/4/2017 nhằm giúp học sinh."
+    ]
+
+
+def test_widgets_and_keywords():
+    assert is_widget("Dự báo thời tiết các tỉnh thành")
+    assert is_widget("Chia sẻ | In bài | Cỡ chữ A- A+")
+    assert is_widget("© 2017 The Evening Ledger. All rights reserved.")
+    assert not is_widget("Chia sẻ kinh nghiệm của các địa phương là rất cần thiết.")
+    assert keyword_line("  • Từ khóa:") == []
+    assert keyword_line("Tags: energy, wind power") == ["energy", "wind power"]
+    assert keyword_line("Từ khóa là một khái niệm") is None
+
+
+TEXT = "Một tiêu đề thử\n\nĐoạn đầu tiên của bài báo thử nghiệm có đủ chữ.\n\nĐoạn thứ hai."
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+        (TEXT.encode("utf-16"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+        (TEXT.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
+    ],
+)
+def test_unicode_encodings(data, encoding):
+    text, found = decode(data, where="x")
+    assert found == encoding
+    assert text.replace("\r\n", "\n") == TEXT
+
+
+def test_cp1258_is_recognised():
+    # "Việt Nam đẹp" in cp1258: ê + combining dot below, đ, ẹ = e + combining dot below.
+    data = b"Vi\xea\xf2t Nam \xf0e\xf2p l\xe0m sao"
+    text, encoding = decode(data, where="x")
+    assert encoding == "cp1258"
+    assert text == "Việt Nam đẹp làm sao"
+
+
+@pytest.mark.parametrize(
+    "sample", ["“Smart quotes” — and a café…", "Crème brûlée à la française, naïve façade"]
+)
+def test_cp1252_is_recognised(sample):
+    text, encoding = decode(sample.encode("cp1252"), where="x")
+    assert encoding == "cp1252"
+    assert text == sample
+
+
+@pytest.mark.parametrize(
+    "data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(range(128, 256)) * 40]
+)
+def test_binary_is_refused(data):
+    with pytest.raises(InputError, match="binary"):
+        decode(data, where="x")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("12345 67890\n----\n2017-08-12", "no recognisable"),
+        ("<html><body><div>a</div><p>b</p><p>c</p></body></html>", "HTML"),
+        ("Từ khóa:\nDự báo thời tiết các tỉnh thành\nChia sẻ", "no recognisable"),
+    ],
+)
+def test_no_article(text, reason):
+    source = Source(name="x.txt", text=text, content_hash="", encoding="utf-8")
+    with pytest.raises(InputError, match=reason):
+        NewsTextImporter().parse(source)
+
+
+def test_language_option_wins():
+    source = Source("x.txt", "Một tiêu đề\n\nAn English lead paragraph with words.", "", "utf-8")
+    assert NewsTextImporter().parse(source, language="vi").article.language == "vi"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Giá xăng giảm lần thứ ba - VnExpress", ("Giá xăng giảm lần thứ ba", "VnExpress")),
+        ("Bão số 3 - Tuổi Trẻ Online", ("Bão số 3", "Tuổi Trẻ Online")),
+        ("Obama visits Ohio | CBS News", ("Obama visits Ohio", "CBS News")),
+        ("Cao tốc Hà Nội - Hải Phòng thông xe", ("Cao tốc Hà Nội - Hải Phòng thông xe", "")),
+    ],
+)
+def test_page_title_suffix(title, expected):
+    from publisher.importers.newstext.bylines import split_title_suffix
+
+    assert split_title_suffix(title) == expected
+
+
+def test_more_bylines_and_furniture():
+    byline = parse_bare_name("Jane Doe, Associated Press")
+    assert (byline.authors, byline.source) == (["Jane Doe"], "Associated Press")
+    assert parse_byline("Tác giả: Nguyễn Văn An", "vi").authors == ["Nguyễn Văn An"]
+    assert parse_byline("Jane Doe Environment correspondent", "en").authors == ["Jane Doe"]
+    assert is_widget("Trang chủ > Thời sự > Xã hội")
+    assert is_widget("1.234 lượt xem")
+    assert not is_widget("Hà Nội > Hải Phòng là tuyến đường quan trọng nhất miền Bắc.")
+
+
+def _fixture_lines() -> list[str]:
+    from publisher.importers import read_source
+    from tests.conftest import FIXTURES
+
+    lines: list[str] = []
+    for path in sorted((FIXTURES / "newstext").glob("*.txt")):
+        lines += read_source(path).text.split("\n")
+    return [*lines, "", "\u00a0", "(", "By", "Theo", "Ảnh:", "nh", "1.", "...", "(AP) -", "•"]
+
+
+_LINES = _fixture_lines()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_LINES), min_size=1, max_size=25), st.sampled_from([None, "vi", "en"])
+)
+def test_any_mix_of_lines_imports_or_fails_cleanly(lines, language):
+    """Whatever order scraped lines come in: an article that round-trips, or an InputError."""
+    from publisher import articlefile
+
+    source = Source("x.txt", "\n".join(lines), "", "utf-8")
+    try:
+        article = NewsTextImporter().parse(source, language=language).article.with_(slug="s")
+    except InputError:
+        return
+    assert article.title
+    assert articlefile.loads(articlefile.dumps(article), slug="s") == article
+
+
+def test_markdown_heading_marker_is_not_part_of_the_title():
+    source = Source(
+        "x.md", "# A plain heading\n\nSome text below the heading, long enough.", "", ""
+    )
+    assert NewsTextImporter().parse(source).article.title == "A plain heading"

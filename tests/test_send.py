@@ -1,0 +1,201 @@
+"""``publisher send`` against a real SMTP server on loopback: headers, parts, ledger, faults."""
+
+from __future__ import annotations
+
+import shutil
+from email import message_from_bytes, policy
+
+import pytest
+
+from publisher.config import load_config
+from publisher.db import open_project_db
+from publisher.mail.ledger import SendLock
+from publisher.model import Subscriber
+from tests.mailkit import SUBJECT, add_subscribers, make_build, people, write_settings
+from tests.smtpserver import RecordingHandler, SmtpServer
+
+TRICKY = "Lê <b>&</b> Hoà"
+
+
+@pytest.fixture
+def issue(project):
+    """A built issue; 8 active subscribers (one with HTML in the name), 3 not active."""
+    make_build(project)
+    subs = [
+        *people(7, unsubscribed=2),
+        Subscriber(email="tricky@example.org", name=TRICKY, language="vi"),
+        Subscriber(email="bounced@example.org", name="B", status="bounced"),
+    ]
+    return add_subscribers(project, subs)
+
+
+def ledger_counts(cli):
+    result = cli("send", "so-1", "--status")
+    assert result.exit_code == 0, result.output
+    return {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines()[:5]}
+
+
+def active(subs):
+    return {s.email: s for s in subs.all("active")}
+
+
+def content(part):
+    return part.get_content().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("eight_bit", [True, False])
+def test_send_reaches_every_active_subscriber_with_their_own_values(cli, project, issue, eight_bit):
+    handler = RecordingHandler(eight_bit=eight_bit, pipelining=eight_bit)
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes", "--connections", "3")
+    assert result.exit_code == 0, result.output
+    assert "8 sent, 0 failed" in result.stderr
+    everyone = active(issue)
+    assert handler.received_by() == dict.fromkeys(everyone, 1)
+    for received in handler.messages:
+        subscriber = everyone[received.recipients[0]]
+        assert received.mail_from == "bantin@news.example.org"
+        assert received.mail_options == (["BODY=8BITMIME"] if eight_bit else [])
+        parsed = message_from_bytes(received.data, policy=policy.default)
+        url = f"https://news.example.org/unsubscribe/{subscriber.token}"
+        assert parsed["Subject"] == SUBJECT
+        assert parsed["To"].addresses[0].display_name == subscriber.name
+        assert parsed["List-Unsubscribe"].startswith(f"<{url}>, <mailto:")
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert parsed["Message-ID"].endswith("@news.example.org>")
+        text, rich = parsed.iter_parts()
+        assert [text.get_content_type(), rich.get_content_type()] == ["text/plain", "text/html"]
+        expected = {"8bit"} if eight_bit else {"base64", "quoted-printable"}
+        assert text["Content-Transfer-Encoding"] in expected
+        assert rich["Content-Transfer-Encoding"] in expected
+        assert f"Xin chào {subscriber.name}," in content(text)
+        assert url in content(text) and f'href="{url}"' in content(rich)
+        assert subscriber.email in content(text) and subscriber.email in content(rich)
+        if subscriber.name == TRICKY:
+            assert "Xin chào Lê &lt;b&gt;&amp;&lt;/b&gt; Hoà," in content(rich)
+    assert len({m.data.split(b"Message-ID: ")[1][:40] for m in handler.messages}) == 8
+    counts = ledger_counts(cli)
+    assert counts == {"queued": 0, "sending": 0, "sent": 8, "failed": 0, "suppressed": 3}
+
+
+def test_rerun_sends_nothing_and_newly_unsubscribed_are_suppressed(cli, project, issue):
+    issue.unsubscribe(email="nguoi0000@example.org")
+    with SmtpServer(RecordingHandler()) as server:
+        write_settings(project, server.settings())
+        assert cli("send", "so-1", "--transport", "smtp", "--yes", "--limit", "3").exit_code == 0
+        issue.unsubscribe(email="nguoi0006@example.org")
+        assert cli("send", "so-1", "--transport", "smtp", "--yes").exit_code == 0
+        again = cli("send", "so-1", "--transport", "smtp", "--yes")
+        received = server.handler.received_by()
+    assert "nothing to send" in again.stderr
+    assert len(received) == 6 and set(received.values()) == {1}
+    assert "nguoi0000@example.org" not in received and "nguoi0006@example.org" not in received
+    assert ledger_counts(cli)["suppressed"] == 5
+
+
+def test_confirmation_and_test_copies_leave_the_ledger_alone(cli, project, issue, smtp_server):
+    write_settings(project, smtp_server.settings())
+    declined = cli("send", "so-1", "--transport", "smtp", input="n\n")
+    assert declined.exit_code == 1
+    assert "to 8 recipient(s) via SMTP 127.0.0.1" in declined.stderr
+    test = cli("send", "so-1", "--transport", "smtp", "--to", "editor@example.org", "--to",
+               "nguoi0001@example.org")  # fmt: skip
+    assert test.exit_code == 0, test.output
+    assert sorted(smtp_server.handler.received_by()) == [
+        "editor@example.org",
+        "nguoi0001@example.org",
+    ]
+    parsed = [
+        message_from_bytes(m.data, policy=policy.default) for m in smtp_server.handler.messages
+    ]
+    assert {p["Subject"] for p in parsed} == {"[TEST] " + SUBJECT}
+    counts = ledger_counts(cli)
+    assert counts["sent"] == counts["sending"] == 0 and counts["queued"] == 8
+    accepted = cli("send", "so-1", "--transport", "smtp", input="y\n")
+    assert accepted.exit_code == 0 and "8 sent" in accepted.stderr
+    assert cli("send", "so-1", "--to", "not an address").exit_code == 8
+
+
+def test_a_second_sender_of_the_same_issue_is_refused(cli, project, issue):
+    write_settings(project)
+    database = project / "publisher.db"
+    with SendLock(database, "so-1"):
+        result = cli("send", "so-1", "--yes")
+    assert result.exit_code == 8
+    assert "another send of this issue is running" in result.stderr
+    assert cli("send", "so-1", "--yes").exit_code == 0
+
+
+def test_faults_are_retried_failed_and_recorded(cli, project, issue):
+    handler = RecordingHandler()
+    handler.faults.update(
+        {
+            "nguoi0000@example.org": ["451 4.3.0 Try again later"] * 2,
+            "nguoi0001@example.org": ["550 5.1.1 No such user"],
+            "nguoi0002@example.org": ["421 4.7.0 Too many connections"],
+            "nguoi0003@example.org": ["drop"],
+            "nguoi0004@example.org": ["451 4.3.0 Greylisted"] * 5,
+            "nguoi0005@example.org": ["data:554 5.6.0 Message rejected"],
+        }
+    )
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes", "--connections", "2")
+        assert result.exit_code == 8, result.output
+        assert "5 sent, 3 failed" in result.stderr
+        assert "asked to slow down 1 time(s)" in result.stderr
+        status = cli("send", "so-1", "--status").stdout
+        assert "failed: nguoi0001@example.org (1 attempts): 550 5.1.1 No such user" in status
+        assert "nguoi0004@example.org (3 attempts): gave up after 3 attempts: 451 4.3.0" in status
+        assert "nguoi0005@example.org (1 attempts): 554 5.6.0 Message rejected" in status
+        assert handler.attempts["nguoi0000@example.org"] == 3
+        assert handler.attempts["nguoi0003@example.org"] == 2
+        received = handler.received_by()
+        assert {a for a in received if "0000" in a or "0002" in a or "0003" in a} == {
+            "nguoi0000@example.org",
+            "nguoi0002@example.org",
+            "nguoi0003@example.org",
+        }
+        # The server is fixed; the failed ones are tried again on request only.
+        handler.faults.clear()
+        assert "nothing to send" in cli("send", "so-1", "--transport", "smtp", "--yes").stderr
+        retry = cli("send", "so-1", "--transport", "smtp", "--yes", "--retry-failed")
+        assert retry.exit_code == 0 and "3 sent, 0 failed" in retry.stderr
+    assert set(handler.received_by()) == set(active(issue))
+    assert set(handler.received_by().values()) == {1}
+
+
+def test_a_header_injection_fails_that_recipient_only(cli, project, issue):
+    conn = open_project_db(load_config(project))
+    conn.execute(
+        "UPDATE subscribers SET name = 'X\r\nBcc: victim@example.org' WHERE email = ?",
+        ("nguoi0002@example.org",),
+    )
+    with SmtpServer(RecordingHandler()) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes")
+        received = server.handler.received_by()
+    assert result.exit_code == 8 and "7 sent, 1 failed" in result.stderr
+    assert "nguoi0002@example.org" not in received and len(received) == 7
+    assert "refused: To contains a line break" in cli("send", "so-1", "--status").stdout
+
+
+def test_unreachable_server_stops_the_run_and_keeps_everyone_queued(cli, project, issue):
+    from tests.smtpserver import free_port
+
+    write_settings(project, f'\n[smtp]\nhost = "127.0.0.1"\nport = {free_port()}\n')
+    result = cli("send", "so-1", "--transport", "smtp", "--yes")
+    assert result.exit_code == 8
+    assert "cannot connect" in result.stderr and "run send again" in result.stderr
+    assert ledger_counts(cli)["queued"] == 8
+
+
+def test_maildir_is_the_default_and_an_unbuilt_issue_is_explained(cli, project, issue):
+    write_settings(project)
+    assert cli("send", "so-1", "--yes").exit_code == 0
+    assert len(list((project / "outbox" / "new").iterdir())) == 8
+    missing = cli("send", "so-2", "--yes")
+    assert missing.exit_code == 8 and "run `publisher build so-2` first" in missing.stderr
+    shutil.rmtree(project / "build")
+    assert ledger_counts(cli)["sent"] == 8  # the ledger outlives the build folder

@@ -1,0 +1,92 @@
+"""``publisher send`` killed with SIGKILL at several points, then run again until done.
+
+The sender runs as a subprocess against a real SMTP server in this process. Every active
+subscriber must receive the issue, no unsubscribed one, and the duplicates must not exceed
+the messages that were in flight (at most one per connection) at each kill.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from publisher.config import load_config
+from publisher.db import open_project_db
+from publisher.mail.ledger import Ledger
+from tests.conftest import PYTHON, subprocess_env
+from tests.mailkit import add_subscribers, make_build, people, write_settings
+from tests.smtpserver import RecordingHandler, SmtpServer
+
+ACTIVE, UNSUBSCRIBED = 30, 5
+
+
+def start_send(project, connections: int) -> subprocess.Popen:
+    command = [PYTHON, "-m", "publisher", "--project", str(project), "send", "so-1",
+               "--transport", "smtp", "--yes", "--connections", str(connections)]  # fmt: skip
+    return subprocess.Popen(
+        command, env=subprocess_env(), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def kill_after(project, handler, received: int, connections: int) -> None:
+    """Start a sender and SIGKILL it once the server has ``received`` messages in all."""
+    process = start_send(project, connections)
+    deadline = time.monotonic() + 60
+    while len(handler.messages) < received and process.poll() is None:
+        assert time.monotonic() < deadline, "the sender made no progress"
+        time.sleep(0.005)
+    process.kill()
+    process.wait()
+
+
+def ledger_counts(project) -> dict[str, int]:
+    return Ledger(open_project_db(load_config(project)), "so-1").counts()
+
+
+@pytest.fixture
+def crash_project(project):
+    make_build(project)
+    subs = add_subscribers(project, people(ACTIVE, unsubscribed=UNSUBSCRIBED))
+    return (
+        project,
+        {s.email for s in subs.all("active")},
+        {s.email for s in subs.all("unsubscribed")},
+    )
+
+
+@pytest.mark.parametrize("connections", [1, 3])
+def test_killed_at_several_points_then_resumed(crash_project, connections):
+    project, active, unsubscribed = crash_project
+    handler = RecordingHandler(reply_delay=0.01)
+    kills = 0
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        # Early (at the first message), in the middle, then during a slow server reply.
+        for target in (1, ACTIVE // 2):
+            kill_after(project, handler, target, connections)
+            kills += 1
+            assert ledger_counts(project)["sending"] <= connections
+        handler.reply_delay = 5.0
+        kill_after(project, handler, len(handler.messages) + connections, connections)
+        kills += 1
+        in_flight = ledger_counts(project)["sending"]
+        assert 1 <= in_flight <= connections
+        handler.reply_delay = 0.0
+        for _ in range(3):
+            finish = start_send(project, connections)
+            _, stderr = finish.communicate(timeout=60)
+            if finish.returncode == 0:
+                break
+        assert finish.returncode == 0, stderr.decode()
+    received = handler.received_by()
+    assert set(received) == active
+    assert not set(received) & unsubscribed
+    duplicates = sum(received.values()) - len(received)
+    assert duplicates <= kills * connections
+    assert duplicates >= 1  # the kill during the slow reply left accepted messages unrecorded
+    counts = ledger_counts(project)
+    assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0,
+                      "suppressed": UNSUBSCRIBED}  # fmt: skip

@@ -1,0 +1,58 @@
+"""End to end: build the repository's example issue, then send it over SMTP and read it back."""
+
+from __future__ import annotations
+
+import shutil
+from email import message_from_bytes, policy
+
+import pytest
+
+from publisher.model import Subscriber
+from tests.conftest import ROOT
+from tests.mailkit import SETTINGS, add_subscribers
+
+
+def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
+    build = pytest.importorskip("publisher.build")
+    pytest.importorskip("publisher.compose")
+    issues = sorted((ROOT / "issues").glob("*.yaml"))
+    if not issues or not (ROOT / "publisher.toml").exists():
+        pytest.skip("the repository has no example issue")
+    for folder in ("articles", "issues", "templates"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, project / folder)
+    settings = (ROOT / "publisher.toml").read_text(encoding="utf-8")
+    if "[send]" not in settings:
+        settings += "\n" + SETTINGS
+    (project / "publisher.toml").write_text(settings + smtp_server.settings(), encoding="utf-8")
+    from publisher.config import load_config
+
+    slug = issues[0].stem
+    build.build_issue(load_config(project), slug)
+    subs = add_subscribers(
+        project,
+        [
+            Subscriber(email="an@example.org", name="Nguyễn <b>&</b> An", language="vi"),
+            Subscriber(email="jane@example.com", name="", language="en"),
+            Subscriber(email="gone@example.org", name="Gone", status="unsubscribed"),
+        ],
+    )
+    result = cli("send", slug, "--transport", "smtp", "--yes")
+    assert result.exit_code == 0, result.output
+    received = {m.recipients[0]: m for m in smtp_server.handler.messages}
+    assert sorted(received) == ["an@example.org", "jane@example.com"]
+    for email, message in received.items():
+        token = subs.get(email).token
+        parsed = message_from_bytes(message.data, policy=policy.default)
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert token in parsed["List-Unsubscribe"]
+        text, rich = parsed.iter_parts()
+        assert [text.get_content_type(), rich.get_content_type()] == ["text/plain", "text/html"]
+        for part in (text, rich):
+            body = part.get_content()
+            assert "%%" not in body
+            assert f"/unsubscribe/{token}" in body
+    html = received["an@example.org"].data
+    assert b"Nguy\xe1\xbb\x85n &lt;b&gt;&amp;&lt;/b&gt; An" in html or "&lt;b&gt;" in (
+        message_from_bytes(html, policy=policy.default).get_payload(1).get_content()
+    )

@@ -1,0 +1,115 @@
+"""The subscriber list: CSV import (validation, merging, line numbers), listing, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from publisher.config import load_config
+from publisher.db import open_project_db
+from publisher.subscribers import SubscriberList, clean_text, escape_cell, unescape_cell
+
+CSV = (
+    "Email,Name,Language,consent_source,consent_time\n"
+    "an@example.org,Nguyễn Văn An,vi,form,2024-05-01T08:00:00+07:00\n"
+    "not-an-address,Bad,vi,,\n"
+    "BINH@Example.ORG,Trần Thị Bình,vi,,\n"
+    "binh@example.org,,,,\n"
+    'carol@example.com,"Carol\r\nBcc: evil@example.com",en,,\n'
+    'dave@example.com,=HYPERLINK("http://x"),en,,\n'
+    "eve@example.com,Eve,english!,,\n"
+    "fay@example.com,Fay,en,,yesterday\n"
+)
+
+
+def _write(project, text, name="list.csv"):
+    path = project / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _subs(project):
+    return SubscriberList(open_project_db(load_config(project)))
+
+
+def test_import_keeps_good_rows_and_reports_bad_ones_by_line(cli, project):
+    result = cli("subscribers", "import", str(_write(project, CSV)))
+    assert result.exit_code == 10
+    lines = [line for line in result.stderr.splitlines() if line.startswith("rejected")]
+    assert len(lines) == 3
+    assert lines[0].startswith("rejected line 3: invalid email address 'not-an-address'")
+    assert lines[1].startswith("rejected line 9: language 'english!'")
+    assert lines[2].startswith("rejected line 10: consent_time 'yesterday'")
+    assert "4 added, 0 updated, 0 unchanged, 3 rejected" in result.stderr
+    subs = {s.email: s for s in _subs(project).all()}
+    assert set(subs) == {
+        "an@example.org",
+        "BINH@example.org",
+        "carol@example.com",
+        "dave@example.com",
+    }
+    an = subs["an@example.org"]
+    assert an.name == "Nguyễn Văn An" and an.language == "vi" and an.status == "active"
+    assert an.consent_source == "form" and an.consent_time == "2024-05-01T01:00:00+00:00"
+    # The duplicate (same address, other case) merged: its empty cells kept the first values.
+    assert subs["BINH@example.org"].name == "Trần Thị Bình"
+    assert subs["BINH@example.org"].consent_source == "import:list.csv"
+    assert subs["carol@example.com"].name == "Carol Bcc: evil@example.com"
+    assert len({s.token for s in subs.values()}) == 4
+    assert all(len(s.token) >= 32 for s in subs.values())
+
+
+def test_reimport_merges_and_never_resubscribes(cli, project):
+    path = _write(project, "email,name,language\nan@example.org,An,vi\nbo@example.org,Bo,vi\n")
+    assert cli("subscribers", "import", str(path)).exit_code == 0
+    token = _subs(project).get("an@example.org").token
+    assert cli("subscribers", "unsubscribe", "AN@example.org").exit_code == 0
+    again = _write(
+        project, "email,name,language,status\nan@example.org,An Nguyễn,vi,active\n", "b.csv"
+    )
+    result = cli("subscribers", "import", str(again))
+    assert result.exit_code == 0, result.stderr
+    assert "0 added, 1 updated" in result.stderr
+    an = _subs(project).get("an@example.org")
+    assert an.status == "unsubscribed" and an.name == "An Nguyễn" and an.token == token
+    listed = cli("subscribers", "list", "--status", "active").stdout
+    assert listed.splitlines() == ["bo@example.org\tactive\tvi\tBo"]
+
+
+def test_missing_columns_and_missing_file(cli, project):
+    result = cli("subscribers", "import", str(_write(project, "email,name\na@b.org,A\n")))
+    assert result.exit_code == 10
+    assert "lacks the column(s) language" in result.stderr
+    assert cli("subscribers", "import", str(project / "nope.csv")).exit_code == 10
+
+
+def test_unsubscribe_by_token_is_idempotent_and_unknown_is_an_error(cli, project):
+    cli("subscribers", "import", str(_write(project, "email,name,language\na@b.org,A,vi\n")))
+    token = _subs(project).get("a@b.org").token
+    for _ in range(2):
+        result = cli("subscribers", "unsubscribe", "--token", token)
+        assert result.exit_code == 0 and "unsubscribed a@b.org" in result.stderr
+    assert cli("subscribers", "unsubscribe", "--token", "nope").exit_code == 10
+    assert cli("subscribers", "unsubscribe", "x@b.org").exit_code == 10
+    assert cli("subscribers", "unsubscribe").exit_code == 2
+
+
+def test_export_is_formula_safe_and_imports_back_unchanged(cli, project):
+    text = 'email,name,language\n-x@example.org,=1+2,vi\nb@example.org,"Bình, ""B""",vi\n'
+    cli("subscribers", "import", str(_write(project, text)))
+    exported = cli("subscribers", "export").stdout
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0] == ["email", "name", "language", "status", "consent_source", "consent_time"]
+    assert rows[1][:2] == ["'-x@example.org", "'=1+2"]
+    assert rows[2][1] == 'Bình, "B"'
+    before = [(s.email, s.name) for s in _subs(project).all()]
+    result = cli("subscribers", "import", str(_write(project, exported, "back.csv")))
+    assert "0 added, 0 updated, 2 unchanged" in result.stderr
+    assert [(s.email, s.name) for s in _subs(project).all()] == before
+
+
+def test_text_cleaning():
+    assert clean_text("  A\u2028B\x00C\r\nD  ") == "A B C D"
+    assert clean_text("Nguye\u0302\u0303n") == "Nguyễn"
+    assert unescape_cell(escape_cell("@home")) == "@home"
+    assert escape_cell("plain") == "plain"
