@@ -159,3 +159,10 @@ def test_print_pages_fit_the_content_with_a_running_header(browser, pages, tmp_p
         assert re.search(rf"\b1\s*/\s*{len(texts)}\b", texts[0])  # page numbers
         assert "Tòa soạn Bản tin Ví dụ" in texts[-1]  # the colophon closes the last page
     assert counts[0] >= 2 and counts[1] > counts[0]
+
+
+def test_digest_theme_fits_a_phone_too(browser, pages):
+    digest = render_issue(example_issue("digest"), ROOT / "templates").email_html
+    page = pages(browser, digest, width=375)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
