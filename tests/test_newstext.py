@@ -10,7 +10,7 @@ import pytest
 
 from publisher import articlefile
 from publisher.importers import pick_importer, read_source
-from tests.conftest import FIXTURES, PYTHON, ROOT, SHARED, subprocess_env
+from tests.conftest import FIXTURES, PYTHON, SHARED, subprocess_env
 
 CASES = sorted((FIXTURES / "newstext").glob("*.txt"))
 
@@ -81,10 +81,11 @@ def test_text_is_nfc_and_clean():
         assert "  " not in text and "\u00a0" not in text
 
 
-def test_seed_through_the_cli(seed_path: Path):
+def test_seed_through_the_cli(seed_path: Path, project: Path):
+    # An empty project, so the import is "would be created" whatever this repository holds.
     result = subprocess.run(
         [PYTHON, "-m", "publisher", "import", str(seed_path), "--dry-run", "--json"],
-        cwd=ROOT, env=subprocess_env(), capture_output=True, text=True, check=False,
+        cwd=project, env=subprocess_env(), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     (article,) = json.loads(result.stdout)
