@@ -19,12 +19,13 @@ from typing import Any
 from publisher import articlefile
 from publisher.compose import compose_issue
 from publisher.config import Config
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, RenderError
+from publisher.images import ImageStore
 from publisher.mail.mime import encoded_size
 from publisher.model import Issue
 from publisher.render import Rendered, render_issue, timed
 from publisher.render import print as print_edition
-from publisher.render.images import local_images
+from publisher.render.images import local_images, preparing_images
 
 TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
 MANIFEST = "manifest.json"
@@ -56,16 +57,24 @@ def build_issue(
             issue = _compose(config, issue)
     target = Path(out) if out is not None else config.build_dir / issue.slug
     check_target(target, config.project)
-    rendered = render_issue(issue, config.templates_dir, timings)
-    files = {
-        "email.html": rendered.email_html.encode("utf-8"),
-        "email.txt": rendered.email_txt.encode("utf-8"),
-        "print.html": rendered.print_html.encode("utf-8"),
-    }
-    if pdf:
-        with timed(timings, "pdf"):
-            images = local_images(issue, [config.project, config.articles_dir])
-            files["print.pdf"] = print_edition.to_pdf(rendered.print_html, images)
+    roots = [config.project, config.articles_dir]
+    store = ImageStore(roots, issue.web_url, collect=True)
+    with preparing_images(store):
+        rendered = render_issue(issue, config.templates_dir, timings)
+        files = {
+            "email.html": rendered.email_html.encode("utf-8"),
+            "email.txt": rendered.email_txt.encode("utf-8"),
+            "print.html": rendered.print_html.encode("utf-8"),
+        }
+        if pdf:
+            with timed(timings, "pdf"):
+                images = local_images(issue, roots)
+                files["print.pdf"] = print_edition.to_pdf(rendered.print_html, images)
+    if store.problems:
+        raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
+    # The web edition, with the images every output links to (published beside its pages).
+    files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
+    files.update({f"web/{name}": data for name, data in store.files.items()})
     manifest = build_manifest(config, issue, rendered, files)
     files[MANIFEST] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

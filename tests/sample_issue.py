@@ -129,3 +129,15 @@ def example_issue(theme: str | None = None) -> Issue:
 
     issue = compose_issue(load_config(ROOT), EXAMPLE)
     return replace(issue, theme=theme) if theme else issue
+
+
+def write_sample_images(project, size=(900, 600)) -> None:
+    """Image files for the sample issue's local figures (a build publishes them)."""
+    from PIL import Image
+
+    for entry in sample_issue().entries:
+        for figure in entry.article.figures:
+            if "://" not in figure.src:
+                path = project / figure.src
+                path.parent.mkdir(parents=True, exist_ok=True)
+                Image.new("RGB", size, (200, 120, 60)).save(path)

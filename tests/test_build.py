@@ -17,14 +17,21 @@ from publisher.config import load_config
 from publisher.errors import ComposeError, PublisherError, RenderError
 from publisher.mail.mime import encoded_size
 from tests.conftest import ROOT
-from tests.sample_issue import EXAMPLE, sample_issue
+from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
 
-OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html"]
+OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html", "web"]
 
 
 @pytest.fixture
 def config(project):
+    write_sample_images(project)  # a build copies them into web/images/
     return load_config(project)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -67,27 +74,27 @@ def test_writes_every_output_and_a_manifest(config, project):
 def test_same_inputs_give_byte_identical_files(config, tmp_path):
     first = build_issue(config, sample_issue(), out=tmp_path / "a")
     second = build_issue(config, sample_issue(), out=tmp_path / "b")
-    for name in OUTPUTS:
+    for name in first.files:
         assert (first.out / name).read_bytes() == (second.out / name).read_bytes()
 
 
 def test_a_failed_render_keeps_the_previous_build(config, project):
     build_issue(config, sample_issue())
     out = project / "build" / "so-12"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     broken = project / "templates" / "default" / "partials" / "footer.mjml"
     broken.parent.mkdir(parents=True)
     broken.write_text("{{ missing }}", encoding="utf-8")
     with pytest.raises(RenderError):
         build_issue(config, sample_issue(title="Changed"))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert leftovers(project / "build") == []
 
 
 def test_a_failed_write_keeps_the_previous_build(config, project, monkeypatch):
     build_issue(config, sample_issue())
     out = project / "build" / "so-12"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     real = Path.write_bytes
     calls = []
 
@@ -101,7 +108,7 @@ def test_a_failed_write_keeps_the_previous_build(config, project, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         build_issue(config, sample_issue(title="Changed"))
     monkeypatch.undo()
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
     assert leftovers(project / "build") == []
 
 
@@ -123,7 +130,7 @@ def test_pdf_without_weasyprint_says_how_to_install(config, project, monkeypatch
     assert not (project / "build" / "so-12").exists()
 
 
-def test_cli_build(cli, project, monkeypatch):
+def test_cli_build(cli, project, config, monkeypatch):
     monkeypatch.setattr(build_module, "_compose", lambda config, slug: sample_issue())
     result = cli("build", "so-12", "--out", str(project / "out"))
     assert result.exit_code == 0, result.output + result.stderr

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
 
 import pytest
-from PIL import Image
 
 from publisher.build import build_issue
 from publisher.config import load_config
-from tests.sample_issue import sample_issue
+from tests.sample_issue import sample_issue, write_sample_images
 
 
 def pdf_tool(name: str) -> str:
@@ -26,10 +24,7 @@ def pdf(tmp_path_factory):
     pytest.importorskip("weasyprint")
     project = tmp_path_factory.mktemp("project")
     # a project image stands in for the published one: the PDF never touches the network
-    buffer = io.BytesIO()
-    Image.new("RGB", (900, 600), (200, 120, 60)).save(buffer, "JPEG")
-    (project / "images").mkdir()
-    (project / "images" / "giao-luu.jpg").write_bytes(buffer.getvalue())
+    write_sample_images(project)
     result = build_issue(load_config(project), sample_issue(), pdf=True)
     return result.out / "print.pdf"
 
@@ -65,4 +60,4 @@ def test_local_images_are_embedded(pdf):
     listing = subprocess.run(
         [pdf_tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout
-    assert len(listing.strip().splitlines()) == 3  # header, rule, the one local image
+    assert len(listing.strip().splitlines()) == 4  # header, rule, the two local images

@@ -14,7 +14,7 @@ from publisher.compose import register_check
 from publisher.config import Config
 from publisher.errors import RenderError
 from publisher.model import Issue
-from publisher.render import email, text
+from publisher.render import email, text, web
 from publisher.render import print as print_edition
 from publisher.render.context import IssueView, build_view
 from publisher.render.templates import environment
@@ -32,6 +32,7 @@ class Rendered:
     email_html: str
     email_txt: str
     print_html: str
+    web: dict[str, str]  # web edition pages by path: index.html, <article-slug>/index.html
 
 
 @register_check
@@ -84,4 +85,6 @@ def render_issue(
         txt = text.render_text(env, theme, view)
     with timed(timings, "print"):
         printed = print_edition.render_print(env, theme, view)
-    return Rendered(view, mjml_source, html, txt, printed)
+    with timed(timings, "web"):
+        pages = web.render_web(env, theme, view)
+    return Rendered(view, mjml_source, html, txt, printed, pages)
