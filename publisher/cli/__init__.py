@@ -81,6 +81,7 @@ COMMANDS = {
     "articles": "publisher.cli.articles:articles",
     "issue": "publisher.cli.issue:issue",
     "build": "publisher.cli.build:build_command",
+    "site": "publisher.cli.site:site_command",
     "subscribers": "publisher.cli.subscribers:subscribers",
     "send": "publisher.cli.send:send_command",
     "serve-unsubscribe": "publisher.cli.unsubscribe:serve_unsubscribe",
