@@ -136,3 +136,20 @@ def test_workflows_never_expand_inputs_inside_scripts():
     for path in WORKFLOWS.glob("*.yml"):
         for line in run_lines(yaml.safe_load(path.read_text(encoding="utf-8"))):
             assert "${{" not in line, f"{path.name}: {line}"
+
+
+def test_workflows_run_only_existing_commands():
+    import click
+
+    from publisher.cli import main
+
+    ctx = click.Context(main)
+    for path in WORKFLOWS.glob("*.yml"):
+        for line in run_lines(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            words = line.split()
+            if ".venv/bin/publisher" not in words[:1]:
+                continue
+            command = main.get_command(ctx, words[1])
+            assert command is not None, f"{path.name}: {line}"
+            if hasattr(command, "commands"):  # a group: its subcommand must exist too
+                assert words[2] in command.commands, f"{path.name}: {line}"
