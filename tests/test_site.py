@@ -14,7 +14,9 @@ from publisher.errors import ComposeError
 from publisher.render.web import Page
 from publisher.site import MARKER, build_site
 from publisher.upload import DirectoryDestination, run_upload, site_files
+from publisher.upload.s3 import S3Destination, make_client
 from tests.conftest import ROOT
+from tests.s3server import s3_server
 from tests.sitecheck import broken_links, parse, target_key
 
 BASE = "https://news.example.org/"
@@ -188,3 +190,24 @@ def test_relative_links_from_pages():
     assert article.href(f"{BASE}issues/a/") == "../" and issue.href(f"{BASE}issues/a/") == "./"
     assert article.href("images/x.jpg") == "../images/x.jpg"  # no base URL: relative already
     assert article.href("https://cdn.example.org/x.jpg") == "https://cdn.example.org/x.jpg"
+
+
+def test_built_site_goes_to_s3_as_built(built, monkeypatch):
+    site = site_of(built)
+    with s3_server(monkeypatch) as s3:
+        s3.client().create_bucket(Bucket="built-site")
+        destination = S3Destination("built-site", "", client=make_client(s3.url))
+        report = run_upload(site_files(site), destination)
+        assert report.ok
+        client = s3.client()
+        for key in ("index.html", f"issues/{FIRST}/index.html", "feed.xml"):
+            obj = client.get_object(Bucket="built-site", Key=key)
+            assert obj["Body"].read() == (site / key).read_bytes()
+        assert report.uploaded[-1] == "feed.xml" and report.uploaded[-2] == "index.html"
+        image = next(k for k in report.uploaded if "/images/" in k)
+        head = client.head_object(Bucket="built-site", Key=image)
+        assert head["ContentType"] == "image/jpeg" and "immutable" in head["CacheControl"]
+        again = run_upload(
+            site_files(site), S3Destination("built-site", "", client=make_client(s3.url))
+        )
+        assert again.uploaded == []
