@@ -12,7 +12,7 @@ from pathlib import Path
 from publisher import articlefile
 from publisher.errors import InputError, LibraryError
 from publisher.model import Article
-from publisher.text import fold, slugify
+from publisher.text import fold, slugify, suggest
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Library:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise LibraryError(f"no article {slug!r}{_suggest(slug, self.slugs())}") from None
+            raise LibraryError(f"no article {slug!r}{suggest(slug, self.slugs())}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise LibraryError(f"cannot read article: {exc}", where=str(path)) from exc
         return articlefile.loads(text, slug=slug, where=str(path))
@@ -165,10 +165,3 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
         return path
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""
