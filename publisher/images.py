@@ -3,7 +3,8 @@
 A figure's ``src`` is a path relative to the project (``images/giao-luu.jpg``) or a full URL.
 Local images go to ``web/images/<name>-<hash>.<ext>`` under the issue's build folder, at most
 ``MAX_WIDTH`` pixels wide (600 px shown at 2x), re-encoded so camera metadata such as GPS
-positions never leaves the newsroom. The hash in the name lets the site cache them forever.
+positions never leaves the newsroom (an image already small enough and free of such metadata is
+published byte for byte). The hash in the name lets the site cache them forever.
 Remote images are used as they are.
 """
 
@@ -25,6 +26,13 @@ IMAGES_DIR = "images"
 KEPT_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 VERBATIM_SUFFIXES = {".svg", ".gif"}  # vector, or possibly animated: never re-encoded
 REMOTE_PREFIXES = ("http://", "https://", "//", "data:")
+# What an image may carry and still be published byte for byte: encoding details and the colour
+# profile. Anything else (EXIF with GPS, XMP, comments, text chunks) means re-encoding.
+HARMLESS_INFO = {
+    "jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression",
+    "adobe", "adobe_transform", "icc_profile", "transparency", "gamma", "srgb", "chromaticity",
+    "aspect", "interlace", "lossless",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,14 +126,28 @@ def encode_for_web(
         with Image.open(io.BytesIO(raw)) as opened:
             if suffix in VERBATIM_SUFFIXES:
                 return raw, suffix, opened.size
-            image = ImageOps.exif_transpose(opened)
             fmt = opened.format or ""
+            if fmt == "PNG":
+                opened.load()  # text chunks after the pixels only show up once loaded
+            if _publishable_as_is(opened, max_width):
+                # Already small and clean: re-encoding would only lose quality and time.
+                return raw, KEPT_FORMATS[fmt], opened.size
+            image = ImageOps.exif_transpose(opened)
             if image.width > max_width:
                 height = max(1, round(image.height * max_width / image.width))
                 image = image.resize((max_width, height), Image.Resampling.LANCZOS)
             return _save(image, fmt)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise RenderError(f"cannot read the image: {exc}", where=str(path)) from exc
+
+
+def _publishable_as_is(image, max_width: int) -> bool:
+    return (
+        image.format in KEPT_FORMATS
+        and image.width <= max_width
+        and not getattr(image, "is_animated", False)
+        and set(image.info) <= HARMLESS_INFO
+    )
 
 
 def _save(image, fmt: str) -> tuple[bytes, str, tuple[int, int]]:

@@ -125,3 +125,21 @@ def test_collecting_store_notes_every_problem(project):
     assert store.resolve("missing.jpg").url == BASE + "images/missing.jpg"
     store.resolve("../outside.jpg")
     assert len(store.problems) == 2 and "missing.jpg" in store.problems[0]
+
+
+def test_small_clean_image_is_published_byte_for_byte(project, store):
+    path = make_image(project / "images" / "clean.jpg", (640, 360))
+    prepared = store.resolve("images/clean.jpg")
+    assert store.files[prepared.name] == path.read_bytes()
+    assert (prepared.width, prepared.height) == (640, 360)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_small_image_with_metadata_is_re_encoded_without_it(project, store, fmt):
+    exif = Image.Exif()
+    exif[0x8825] = {2: (21.0, 1.0, 0.0)}  # GPS latitude
+    path = make_image(project / "images" / f"gps.{fmt.lower()}", (320, 200), fmt, exif=exif)
+    prepared = store.resolve(f"images/gps.{fmt.lower()}")
+    assert store.files[prepared.name] != path.read_bytes()
+    with written(store, prepared) as image:
+        assert not image.getexif()
