@@ -1,6 +1,6 @@
 """Import speed: a few thousand generated news-text files through the real import stage.
 
-    python bench/import.py [--files 3000] [--seed 1]
+    python bench/import.py [--files 3000] [--seed 1] [--segmenter auto|plain|underthesea]
 
 Files are made from the shapes of tests/fixtures/newstext (varied titles, numbers, line endings,
 encodings, blank and NBSP lines), written to a temporary folder, then imported: through the
@@ -8,6 +8,7 @@ whole import stage into a temporary library (read, parse, keyword annotation, wr
 with ``dry_run`` (nothing written), the news-text importer alone (read and parse), and, as the
 baseline, a naive parser that takes the first line as title and the rest as paragraphs. The
 ratios say what the news-text rules, and the whole stage, cost over reading and splitting.
+Keyword suggestions use ``--segmenter`` (default ``auto``, as ``[keywords] segmenter``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 from publisher.importers import read_source  # noqa: E402
 from publisher.importers.newstext import NewsTextImporter  # noqa: E402
 from publisher.importing import ImportFailure, import_paths  # noqa: E402
+from publisher.keywords import SEGMENTERS, KeywordSettings  # noqa: E402
+from publisher.keywords.segment import resolve  # noqa: E402
 from publisher.library import Library  # noqa: E402
 from publisher.model import Article  # noqa: E402
 from publisher.text import clean  # noqa: E402
@@ -94,11 +97,12 @@ def naive(path: Path) -> Article:
     return Article(title=title, lead=rest[0] if rest else "", paragraphs=tuple(rest[1:]))
 
 
-def run_import(folder: Path, *, dry_run: bool) -> tuple[float, int, int]:
+def run_import(folder: Path, *, dry_run: bool, segmenter: str) -> tuple[float, int, int]:
+    settings = KeywordSettings(segmenter=segmenter)
     with tempfile.TemporaryDirectory() as library_dir:
         library = Library(Path(library_dir) / "articles")
         start = time.perf_counter()
-        outcomes = list(import_paths([folder], library, dry_run=dry_run))
+        outcomes = list(import_paths([folder], library, dry_run=dry_run, keywords=settings))
         elapsed = time.perf_counter() - start
     failed = sum(isinstance(o, ImportFailure) for o in outcomes)
     return elapsed, len(outcomes) - failed, failed
@@ -120,15 +124,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--segmenter", choices=SEGMENTERS, default="auto")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "raw"
         folder.mkdir()
         size = generate(folder, args.files, args.seed)
         shapes = len(list(SHAPES.glob("*.txt")))
+        segmenter = resolve(args.segmenter)
         print(f"{args.files} files, {size / 1e6:.1f} MB, from {shapes} shapes")
-        written, ok, failed = run_import(folder, dry_run=False)
-        dry, dry_ok, _ = run_import(folder, dry_run=True)
+        print(f"keyword suggestions: {segmenter} segmenter")
+        written, ok, failed = run_import(folder, dry_run=False, segmenter=segmenter)
+        dry, dry_ok, _ = run_import(folder, dry_run=True, segmenter=segmenter)
         parse, parse_n = run_each(folder, news_text)
         base, base_n = run_each(folder, naive)
     rows = [

@@ -22,11 +22,10 @@ from publisher.issueformat import (
     read_header,
     read_issue_file,
     read_sections,
-    suggest,
 )
 from publisher.library import Library
 from publisher.model import Article, Entry, Issue, Section
-from publisher.text import slugify
+from publisher.text import slugify, suggest
 
 __all__ = ["Draft", "DraftEntry", "DraftSection", "compose_issue", "draft_issue", "issue_path"]
 

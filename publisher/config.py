@@ -59,6 +59,13 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "username": (str, ""),
         "timeout": ((int, float), 60.0),
     },
+    "upload": {
+        "to": (str, ""),
+        "cache_pages": (str, "public, max-age=300"),
+        "cache_feed": (str, "public, max-age=300"),
+        "cache_images": (str, "public, max-age=31536000, immutable"),
+        "cache_files": (str, "public, max-age=86400"),
+    },
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}

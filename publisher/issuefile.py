@@ -23,9 +23,9 @@ from ruamel.yaml.tokens import CommentToken
 from publisher.compose import Draft, draft_issue, issue_path
 from publisher.config import Config
 from publisher.errors import ComposeError
-from publisher.issueformat import load_issue_text, read_issue_file, round_trip_yaml, suggest
+from publisher.issueformat import load_issue_text, read_issue_file, round_trip_yaml
 from publisher.library import write_atomic
-from publisher.text import clean, fold, slugify
+from publisher.text import clean, fold, slugify, suggest
 
 
 @dataclass(frozen=True)

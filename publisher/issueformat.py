@@ -7,7 +7,6 @@ problem can name the line of the offending entry. Resolving slugs against the li
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -24,7 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.model import Article, Sender
-from publisher.text import clean, nfc, slugify
+from publisher.text import clean, nfc, slugify, suggest
 
 ISSUE_KEYS = (
     "title", "number", "date", "language", "theme", "subject", "preheader", "intro",
@@ -396,9 +395,3 @@ def item_line(seq: Any, index: int) -> int | None:
 
 def _known(choices: Iterable[str]) -> str:
     return f" (known: {', '.join(choices)})"
-
-
-def suggest(word: str, choices: list[str]) -> str:
-    """`` (did you mean: a, b?)`` for the closest choices, or nothing."""
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""

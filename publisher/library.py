@@ -12,7 +12,7 @@ from pathlib import Path
 from publisher import articlefile
 from publisher.errors import InputError, LibraryError
 from publisher.model import Article
-from publisher.text import fold, slugify
+from publisher.text import fold, slugify, suggest
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Library:
         self.root = Path(root)
         self._by_source: dict[str, str] | None = None
         self._slugs: set[str] | None = None
+        # Articles "saved" by a dry run: later plans must see them, but they have no file.
+        self._planned: dict[str, Article] = {}
 
     def _check_root(self) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -68,7 +70,7 @@ class Library:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise LibraryError(f"no article {slug!r}{_suggest(slug, self.slugs())}") from None
+            raise LibraryError(f"no article {slug!r}{suggest(slug, self.slugs())}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise LibraryError(f"cannot read article: {exc}", where=str(path)) from exc
         return articlefile.loads(text, slug=slug, where=str(path))
@@ -116,9 +118,9 @@ class Library:
         source = article.provenance.source_file
         if source and source in by_source:
             slug = by_source[source]
-            return slug, self.get(slug)
+            return slug, self._existing(slug)
         if article.slug and article.slug in slugs:
-            existing = self.get(article.slug)
+            existing = self._existing(article.slug)
             if source and existing.provenance.source_file in ("", source):
                 return article.slug, existing
         base = article.slug or slugify(article.title)
@@ -126,6 +128,9 @@ class Library:
         while slug in slugs:
             slug, n = f"{base}-{n}", n + 1
         return slug, None
+
+    def _existing(self, slug: str) -> Article:
+        return self._planned[slug] if slug in self._planned else self.get(slug)
 
     def save(self, article: Article, *, dry_run: bool = False) -> SaveResult:
         """Save a new article under a unique slug, or update the one imported from its source."""
@@ -136,11 +141,14 @@ class Library:
         if existing is not None and articlefile.dumps(existing) == articlefile.dumps(article):
             return SaveResult(article, "unchanged", path)
         action = "updated" if existing is not None else "created"
-        if not dry_run:
+        if dry_run:
+            self._planned[slug] = article
+        else:
             try:
                 write_atomic(path, articlefile.dumps(article))
             except OSError as exc:
                 raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
+            self._planned.pop(slug, None)
         by_source, slugs = self._index()
         slugs.add(slug)
         if article.provenance.source_file:
@@ -157,10 +165,3 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
         return path
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -63,3 +64,13 @@ def detect_language(text: str) -> str:
     if not letters:
         return "en"
     return "vi" if len(_VIETNAMESE.findall(sample)) / letters > 0.01 else "en"
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """`` (did you mean: a, b?)`` for the closest choices (or those it begins), or nothing."""
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    if len(close) < 3 and len(word) >= 3:
+        close += [c for c in sorted(choices) if c.startswith(word) and c not in close][
+            : 3 - len(close)
+        ]
+    return f" (did you mean: {', '.join(close)}?)" if close else ""

@@ -158,7 +158,7 @@ def test_options_are_checked(cli, config):
 def test_every_command_has_help_and_is_in_the_readme(cli, command):
     result = cli("issue", command, "--help")
     assert result.exit_code == 0
-    doc = main.commands["issue"].commands[command].help
+    doc = main.get_command(None, "issue").commands[command].help
     assert doc and len(doc) > 40
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"publisher issue {command}" in readme

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import textwrap
 import unicodedata
 
 import pytest
@@ -12,6 +14,7 @@ from publisher.keywords import annotate, article_glossary, segment, suggest_keyw
 from publisher.keywords.words import stopwords
 from publisher.model import Article
 from publisher.text import fold
+from tests.conftest import PYTHON, ROOT, subprocess_env
 from tests.keywords_support import (
     SEED_EXPECTED,
     fixture,
@@ -178,3 +181,23 @@ def test_english_names_keep_their_small_words():
     article = Article(title="Lantern makers", lead=lead, language="en")
     suggestions = suggest_keywords(article)
     assert "Hoi An" in suggestions and "Hoi" not in suggestions, suggestions
+
+
+def test_suggesting_needs_no_heavy_modules():
+    """The plain path scores with YAKE's formulas itself: no yake, numpy or networkx loaded."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from publisher.keywords import suggest_keywords
+        from tests.keywords_support import fixture
+
+        for name in ("vi-nuoc-sach", "en-heat-pumps"):
+            assert suggest_keywords(fixture(name), segmenter="plain"), name
+        print(sorted({"yake", "numpy", "networkx"} & set(sys.modules)))
+        """
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=subprocess_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

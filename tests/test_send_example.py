@@ -18,7 +18,7 @@ def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
     issues = sorted((ROOT / "issues").glob("*.yaml"))
     if not issues or not (ROOT / "publisher.toml").exists():
         pytest.skip("the repository has no example issue")
-    for folder in ("articles", "issues", "templates"):
+    for folder in ("articles", "images", "issues", "templates"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, project / folder)
     settings = (ROOT / "publisher.toml").read_text(encoding="utf-8")

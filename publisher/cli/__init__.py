@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,20 @@ class Project:
 
 
 class PublisherGroup(click.Group):
-    """Turns ``PublisherError`` into ``Error: ...`` and its exit code (a traceback with --debug)."""
+    """Loads commands on first use; turns ``PublisherError`` into ``Error: ...`` and its exit code.
+
+    With ``--debug`` the traceback is shown instead.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module_name, attribute = COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,16 +74,17 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
     ctx.obj = Project(project, debug)
 
 
-def _register() -> None:
-    # Command modules import ``main``'s helpers from here, so they are added after it exists.
-    from publisher.cli import articles, issue, send, subscribers, unsubscribe
-
-    main.add_command(articles.import_command)
-    main.add_command(articles.articles)
-    main.add_command(issue.issue)
-    main.add_command(subscribers.subscribers)
-    main.add_command(send.send_command)
-    main.add_command(unsubscribe.serve_unsubscribe)
-
-
-_register()
+# name -> "module:attribute". Commands are imported only when used, so ``publisher build``
+# does not pay for the SMTP, SQLite and NLP modules of other commands at every start.
+COMMANDS = {
+    "import": "publisher.cli.articles:import_command",
+    "articles": "publisher.cli.articles:articles",
+    "issue": "publisher.cli.issue:issue",
+    "build": "publisher.cli.build:build_command",
+    "site": "publisher.cli.site:site_command",
+    "subscribers": "publisher.cli.subscribers:subscribers",
+    "send": "publisher.cli.send:send_command",
+    "serve-unsubscribe": "publisher.cli.unsubscribe:serve_unsubscribe",
+    "upload": "publisher.cli.upload:upload_command",
+    "database": "publisher.cli.database:database",
+}

@@ -19,7 +19,10 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @click.command("serve-unsubscribe")
-@click.option("--port", type=click.IntRange(0, 65535), default=8025, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8025, show_default=True,
+    help="Port to listen on (0 picks a free one).",
+)  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @pass_project
 def serve_unsubscribe(project: Project, port: int, host: str) -> None:

@@ -10,8 +10,9 @@ syllable (the plain segmenter) or a word of one or more syllables (underthesea's
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from publisher.keywords.acronyms import is_acronym
 from publisher.keywords.words import stopwords
@@ -60,7 +61,8 @@ def article_texts(article: Article) -> list[tuple[str, bool]]:
     texts += [(article.kicker, False), (_plain(article.lead), False)]
     texts += [(_plain(p), False) for p in article.paragraphs]
     texts += [(f.caption, False) for f in article.figures]
-    return [(clean(t), title) for t, title in texts if clean(t)]
+    cleaned = [(clean(t), title) for t, title in texts]
+    return [(t, title) for t, title in cleaned if t]
 
 
 def _plain(markdown: str) -> str:
@@ -71,12 +73,13 @@ def _plain(markdown: str) -> str:
 
 
 def build_document(
-    article: Article, language: str, glossary: dict[str, str], segment: Segment | None
-) -> Document:
-    """Tokenise, expand known acronyms, and segment every block into units."""
+    texts: list[tuple[str, bool]], language: str, glossary: Mapping[str, str],
+    segment: Segment | None,
+) -> Document:  # fmt: skip
+    """Tokenise ``article_texts``, expand known acronyms, and segment every block into units."""
     expansions = {a: _words(e, language) for a, e in glossary.items()}
     sentences, words = [], 0
-    for text, is_title in article_texts(article):
+    for text, is_title in texts:
         for sentence in _SENTENCE_END.split(text):
             blocks = []
             for raw in _blocks(sentence, language, expansions):
@@ -157,15 +160,20 @@ def _units(
         # An expansion is spelled as at its definition, which may have opened a sentence.
         expanded = any(flag for _, flag in raw[position : position + size])
         weak = is_title or expanded or (first and position == 0)
-        units.append(
-            Unit(
-                text=group,
-                key=unit_key(group, language, weak),
-                syllables=size,
-                capitalised=group[:1].isupper(),
-                acronym=size == 1 and is_acronym(group),
-                weak_case=weak,
-            )
-        )
+        units.append(_unit(group, language, weak))
         position += size
     return tuple(units)
+
+
+@lru_cache(maxsize=1 << 16)
+def _unit(group: str, language: str, weak: bool) -> Unit:
+    """One unit (units are immutable, and most words of a text come back many times)."""
+    size = group.count(" ") + 1
+    return Unit(
+        text=group,
+        key=unit_key(group, language, weak),
+        syllables=size,
+        capitalised=group[:1].isupper(),
+        acronym=size == 1 and is_acronym(group),
+        weak_case=weak,
+    )

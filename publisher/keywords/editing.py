@@ -41,7 +41,9 @@ def annotate(article: Article, settings: KeywordSettings | None = None) -> Artic
     article = article.with_(glossary=glossary)
     if article.keywords:
         return article.with_(suggested_keywords=())
-    suggested = suggest_keywords(article, settings.limit, segmenter=settings.segmenter)
+    suggested = suggest_keywords(
+        article, settings.limit, segmenter=settings.segmenter, glossary=glossary
+    )
     return article.with_(suggested_keywords=tuple(suggested))
 
 
@@ -66,7 +68,7 @@ def edit_keywords(
     if suggest:
         glossary = article_glossary(article)
         suggested = suggest_keywords(
-            article.with_(glossary=glossary), settings.limit, segmenter=settings.segmenter
+            article, settings.limit, segmenter=settings.segmenter, glossary=glossary
         )
         article = article.with_(glossary=glossary, suggested_keywords=tuple(suggested))
     keywords = list(article.keywords)

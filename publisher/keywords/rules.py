@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
-from publisher.keywords.document import Unit
+from publisher.keywords.candidates import MAX_SYLLABLES, MIN_OCCURRENCES, Stat
 from publisher.keywords.words import generic, stopwords
 from publisher.text import fold
 
-MIN_OCCURRENCES = 2
 NESTED = 0.75  # share of occurrences with the same neighbour that marks a cut phrase
-MAX_SYLLABLES = 6  # ``đồng bào dân tộc thiểu số``
-MAX_WORDS_EN = 4
 INNER_EN = frozenset({"of", "and", "for"})
 
 
-@dataclass
-class Stat:
-    """What the text says about one candidate phrase (keyed by its units' lower case)."""
-
-    units: tuple[Unit, ...]
-    count: int = 0
-    cuts: int = 0
-    surfaces: Counter[str] = field(default_factory=Counter)
-    left: Counter[str] = field(default_factory=Counter)
-    right: Counter[str] = field(default_factory=Counter)
-
-
 def acceptable(stat: Stat, language: str, names: list[str], acronyms: set[str]) -> bool:
-    """True when the candidate reads as a phrase of its own (module docstring of ``suggest``)."""
+    """True when the candidate reads as a phrase of its own (module docstring of ``suggest``).
+
+    ``names`` (bylines, credits) and ``acronyms`` are folded (``publisher.text.fold``). The
+    phrase's own words are looked at before its occurrences' surroundings.
+    """
     units = stat.units
     syllables = [s for u in units for s in u.key.split(" ")]
     if stat.count < MIN_OCCURRENCES:
@@ -38,13 +27,11 @@ def acceptable(stat: Stat, language: str, names: list[str], acronyms: set[str]) 
         return False
     if language == "vi" and (units[0].acronym or units[-1].acronym):
         return False
-    if 2 * stat.cuts >= stat.count:
-        return False
     if language == "en" and units[-1].text.endswith(("'s", "’s")):
         return False
     if _stopwords_in(syllables, language) or _generic(syllables, language):
         return False
-    if _nested(stat, stopwords(language)):
+    if 2 * stat.context.cuts >= stat.count or _nested(stat, stopwords(language)):
         return False
     text = fold(" ".join(syllables))
     return text not in acronyms and not any(_overlaps(text, name) for name in names)
@@ -75,7 +62,7 @@ def _generic(syllables: list[str], language: str) -> bool:
 
 def _nested(stat: Stat, stop: frozenset[str]) -> bool:
     """Nearly always preceded or followed by the same word: a piece of a longer phrase."""
-    for neighbours in (stat.left, stat.right):
+    for neighbours in (stat.context.left, stat.context.right):
         counts = [n for key, n in neighbours.items() if key not in stop]
         if counts and max(counts) >= NESTED * stat.count:
             return True
@@ -84,13 +71,13 @@ def _nested(stat: Stat, stop: frozenset[str]) -> bool:
 
 def _overlaps(text: str, name: str) -> bool:
     """The folded phrase and a folded name share a whole word run (either inside the other)."""
-    a, b = f" {text} ", f" {fold(name)} "
+    a, b = f" {text} ", f" {name} "
     return a in b or b in a
 
 
 def surface(stat: Stat) -> str:
     """The spelling the article uses most, mid-sentence spellings counting double."""
-    return stat.surfaces.most_common(1)[0][0]
+    return stat.context.surfaces.most_common(1)[0][0]
 
 
 @dataclass(frozen=True)
@@ -101,7 +88,7 @@ class Ranked:
     key: str  # lower case
     score: float
 
-    @property
+    @cached_property
     def folded(self) -> str:
         return fold(self.text)
 
@@ -143,12 +130,12 @@ def _inside(part: str, whole: str) -> bool:
 
 def _covered(key: str, chosen: list[Ranked], language: str) -> bool:
     """The phrase is nothing but chosen phrases, generic words and stopwords."""
-    vocabulary = {c.key for c in chosen} | generic(language) | stopwords(language)
+    words = (generic(language), stopwords(language), {c.key for c in chosen})
     syllables = key.split()
     covered = [True] + [False] * len(syllables)
     for end in range(1, len(syllables) + 1):
         covered[end] = any(
-            covered[start] and " ".join(syllables[start:end]) in vocabulary
+            covered[start] and any(" ".join(syllables[start:end]) in w for w in words)
             for start in range(max(0, end - MAX_SYLLABLES), end)
         )
     return covered[-1]

@@ -1,7 +1,8 @@
 """Word lists: stopwords per language, and news vocabulary too generic to be a keyword.
 
-Vietnamese stopwords come from stopwords-iso (``stopwordsiso``), English ones from YAKE's own
-list; both ship inside installed packages, so nothing is downloaded. stopwords-iso's Vietnamese
+Vietnamese stopwords come from stopwords-iso (``stopwordsiso``), English ones from the SMART
+system's stop list (the one YAKE uses, ``publisher/data/keywords/stopwords-en.txt``); both ship
+inside installed packages, so nothing is downloaded. stopwords-iso's Vietnamese
 list mixes function words with syllables that just as often begin or end a content word (``số``
 in ``dân tộc thiểu số``, ``thanh`` in ``Thanh Hóa``, ``chính`` in ``chính sách``): those are
 left out, or the plain syllable fallback could never suggest such phrases.
@@ -10,6 +11,7 @@ left out, or the plain syllable fallback could never suggest such phrases.
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import files
 
 _VI_NOT_STOP = """
     bài bản biết bộ cao chuyện chính con cuộc cây căn cơ cơn cần dưới duy dữ giữa hỏi
@@ -43,7 +45,7 @@ _VI_GENERIC = """
 _EN_EXTRA = """
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
-    mr mrs ms dr said says say told according also just like percent year years week weeks
+    mr mrs ms dr dra said says say told according also just like percent year years week weeks
     month months day days time times hundred hundreds thousand thousands million millions
     billion billions dozen dozens half quarter north south east west one two three four five six
     seven eight nine ten eleven twelve twenty minute minutes hour hours second seconds
@@ -69,10 +71,10 @@ def stopwords(language: str) -> frozenset[str]:
 
         base = {w.casefold() for w in stopwordsiso.stopwords("vi")} - _entries(_VI_NOT_STOP)
         return frozenset(base | _entries(_VI_EXTRA))
-    import yake  # its English list is the one its scores were tuned with
-
-    base = {w.strip().casefold() for w in yake.KeywordExtractor(lan="en").stopword_set}
-    return frozenset((base - {""}) | _entries(_EN_EXTRA))
+    listed = files("publisher").joinpath("data", "keywords", "stopwords-en.txt")
+    lines = listed.read_text(encoding="utf-8").splitlines()
+    base = {w.strip().casefold() for w in lines if w.strip() and not w.startswith("#")}
+    return frozenset(base | _entries(_EN_EXTRA))
 
 
 @cache

@@ -1,0 +1,181 @@
+"""Building an issue: render everything in memory, then swap the output folder in at once.
+
+A failed build never leaves a half-written folder, and a previous build survives it: files are
+written into a temporary folder beside the target, which replaces the target by renames only.
+The same inputs give byte-identical files (no timestamps, sorted keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publisher import articlefile
+from publisher.compose import compose_issue
+from publisher.config import Config
+from publisher.errors import PublisherError, RenderError
+from publisher.images import ImageStore
+from publisher.mail.mime import encoded_size
+from publisher.model import Issue
+from publisher.render import Rendered, render_issue, timed
+from publisher.render import print as print_edition
+from publisher.render.images import local_images, preparing_images
+
+TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
+MANIFEST = "manifest.json"
+GMAIL_CLIP_BYTES = 102 * 1024
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the folder, each file's size in bytes, the manifest, stage timings."""
+
+    out: Path
+    files: dict[str, int]
+    manifest: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def clipped(self) -> bool:
+        """True when Gmail would clip the email (its encoded size passes about 102 KB)."""
+        return self.manifest["email"]["mime_bytes"] > GMAIL_CLIP_BYTES
+
+
+def build_issue(
+    config: Config, issue: Issue | str, out: Path | None = None, pdf: bool = False
+) -> BuildResult:
+    """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``."""
+    timings: dict[str, float] = {}
+    if isinstance(issue, str):
+        with timed(timings, "compose"):
+            issue = _compose(config, issue)
+    target = Path(out) if out is not None else config.build_dir / issue.slug
+    check_target(target, config.project)
+    roots = [config.project, config.articles_dir]
+    store = ImageStore(roots, issue.web_url, collect=True)
+    with preparing_images(store):
+        rendered = render_issue(issue, config.templates_dir, timings)
+        files = {
+            "email.html": rendered.email_html.encode("utf-8"),
+            "email.txt": rendered.email_txt.encode("utf-8"),
+            "print.html": rendered.print_html.encode("utf-8"),
+        }
+        if pdf:
+            with timed(timings, "pdf"):
+                images = local_images(issue, roots)
+                files["print.pdf"] = print_edition.to_pdf(rendered.print_html, images)
+    if store.problems:
+        raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
+    # The web edition, with the images every output links to (published beside its pages).
+    files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
+    files.update({f"web/{name}": data for name, data in store.files.items()})
+    manifest = build_manifest(config, issue, rendered, files)
+    files[MANIFEST] = (
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode()
+    with timed(timings, "write"):
+        swap_in(target, files)
+    return BuildResult(target, {n: len(b) for n, b in files.items()}, manifest, timings)
+
+
+def _compose(config: Config, slug: str) -> Issue:
+    return compose_issue(config, slug)
+
+
+def build_manifest(
+    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes]
+) -> dict[str, Any]:
+    """The manifest of CONTRACT form: issue, articles, files (size, sha256), email size, tokens."""
+    view, sender = rendered.view, issue.sender
+    return {
+        "issue": {
+            "slug": issue.slug,
+            "title": issue.title,
+            "number": issue.number,
+            "date": issue.date.isoformat() if issue.date else None,
+            "language": issue.language,
+            "theme": issue.theme,
+            "subject": view.subject,
+            "preheader": view.preheader,
+            "base_url": issue.base_url,
+            "web_url": issue.web_url,
+            "sender": {
+                "organisation": sender.organisation,
+                "address": sender.address,
+                "from_name": sender.from_name,
+                "from_email": sender.from_email,
+                "reply_to": sender.reply_to,
+            },
+            "list_id": issue.list_id,
+        },
+        "articles": [
+            {
+                "slug": entry.article.slug,
+                "title": entry.article.title,
+                "section": section.title,
+                "url": entry.url,
+                "content_hash": _sha256(articlefile.dumps(entry.article).encode("utf-8")),
+            }
+            for section in issue.sections
+            for entry in section.entries
+        ],
+        "files": {
+            name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
+        },
+        "email": {
+            "mime_bytes": encoded_size(rendered.email_txt, rendered.email_html),
+            "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
+        },
+    }
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_target(target: Path, project: Path) -> None:
+    """Refuse to replace anything but a previous build (or an empty or missing folder)."""
+    resolved = target.resolve()
+    if resolved == project.resolve() or resolved in project.resolve().parents:
+        raise PublisherError("refusing to build into the project folder itself", where=str(target))
+    if target.exists() and not target.is_dir():
+        raise PublisherError("the output path exists and is not a folder", where=str(target))
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise PublisherError(
+            "refusing to replace a folder that is not a previous build (it has no manifest.json)",
+            where=str(target),
+        )
+
+
+def swap_in(target: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a fresh folder beside ``target``, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    old: Path | None = None
+    try:
+        os.chmod(fresh, 0o755)  # mkdtemp makes it private; a build folder is for sharing
+        for name, data in files.items():
+            path = fresh / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if target.exists():
+            old = fresh.with_suffix(".old")
+            target.rename(old)
+        try:
+            fresh.rename(target)
+        except OSError:
+            if old is not None:
+                old.rename(target)  # put the previous build back
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

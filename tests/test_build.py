@@ -1,0 +1,174 @@
+"""``build_issue`` and ``publisher build``: files, manifest, reproducibility, safe replacement."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher import build as build_module
+from publisher.build import build_issue
+from publisher.compose import compose_issue
+from publisher.config import load_config
+from publisher.errors import ComposeError, PublisherError, RenderError
+from publisher.mail.mime import encoded_size
+from tests.conftest import ROOT
+from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
+
+OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html", "web"]
+
+
+@pytest.fixture
+def config(project):
+    write_sample_images(project)  # a build copies them into web/images/
+    return load_config(project)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_writes_every_output_and_a_manifest(config, project):
+    result = build_issue(config, sample_issue())
+    out = project / "build" / "so-12"
+    assert result.out == out
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest == result.manifest
+    assert set(manifest) == {"issue", "articles", "files", "email"}
+    assert set(manifest["issue"]) == {
+        "slug", "title", "number", "date", "language", "theme", "subject", "preheader",
+        "base_url", "web_url", "sender", "list_id",
+    }  # fmt: skip
+    assert manifest["issue"]["date"] == "2017-08-14"
+    assert manifest["issue"]["web_url"] == "https://news.example.org/issues/so-12/"
+    assert [a["slug"] for a in manifest["articles"]] == [
+        e.article.slug for e in sample_issue().entries
+    ]
+    assert set(manifest["articles"][0]) == {"slug", "title", "section", "url", "content_hash"}
+    for name in ("email.html", "email.txt", "print.html"):
+        data = (out / name).read_bytes()
+        assert manifest["files"][name] == {
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    html = (out / "email.html").read_text(encoding="utf-8")
+    text = (out / "email.txt").read_text(encoding="utf-8")
+    assert manifest["email"]["mime_bytes"] == encoded_size(text, html)
+    assert manifest["email"]["tokens"] == [
+        "%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%",
+    ]  # fmt: skip
+    assert leftovers(project / "build") == []
+
+
+def test_same_inputs_give_byte_identical_files(config, tmp_path):
+    first = build_issue(config, sample_issue(), out=tmp_path / "a")
+    second = build_issue(config, sample_issue(), out=tmp_path / "b")
+    for name in first.files:
+        assert (first.out / name).read_bytes() == (second.out / name).read_bytes()
+
+
+def test_a_failed_render_keeps_the_previous_build(config, project):
+    build_issue(config, sample_issue())
+    out = project / "build" / "so-12"
+    before = snapshot(out)
+    broken = project / "templates" / "default" / "partials" / "footer.mjml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{{ missing }}", encoding="utf-8")
+    with pytest.raises(RenderError):
+        build_issue(config, sample_issue(title="Changed"))
+    assert snapshot(out) == before
+    assert leftovers(project / "build") == []
+
+
+def test_a_failed_write_keeps_the_previous_build(config, project, monkeypatch):
+    build_issue(config, sample_issue())
+    out = project / "build" / "so-12"
+    before = snapshot(out)
+    real = Path.write_bytes
+    calls = []
+
+    def failing(self, data):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build_issue(config, sample_issue(title="Changed"))
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert leftovers(project / "build") == []
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(config, tmp_path):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(PublisherError, match="not a previous build"):
+        build_issue(config, sample_issue(), out=precious)
+    assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(PublisherError, match="project folder"):
+        build_issue(config, sample_issue(), out=config.project)
+
+
+def test_pdf_without_weasyprint_says_how_to_install(config, project, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # makes the import fail
+    with pytest.raises(RenderError, match=r"pip install 'publisher\[pdf\]'"):
+        build_issue(config, sample_issue(), pdf=True)
+    assert not (project / "build" / "so-12").exists()
+
+
+def test_cli_build(cli, project, config, monkeypatch):
+    monkeypatch.setattr(build_module, "_compose", lambda config, slug: sample_issue())
+    result = cli("build", "so-12", "--out", str(project / "out"))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "email.html" in result.stdout and "MIME" in result.stdout
+    assert sorted(p.name for p in (project / "out").iterdir()) == OUTPUTS
+
+
+def test_cli_reports_render_errors(cli, project, monkeypatch):
+    monkeypatch.setattr(build_module, "_compose", lambda config, slug: sample_issue(theme="nope"))
+    result = cli("build", "so-12")
+    assert result.exit_code == RenderError.exit_code
+    assert "unknown theme 'nope'" in result.stderr
+
+
+def test_cli_builds_the_example_newsletter(cli, project):
+    for name in ("publisher.toml", "articles", "issues", "images"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy(source, project / name)
+    result = cli("build", EXAMPLE)
+    assert result.exit_code == 0, result.output + result.stderr
+    out = project / "build" / EXAMPLE
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["issue"]["list_id"] == "ban-tin.news.example.org"
+    assert len(manifest["articles"]) >= 6
+    assert f"built {out}" in result.stdout
+
+
+def test_composing_checks_the_theme(project):
+    shutil.copytree(ROOT / "articles", project / "articles")
+    text = (ROOT / "issues" / f"{EXAMPLE}.yaml").read_text(encoding="utf-8")
+    (project / "issues").mkdir()
+    (project / "issues" / "x.yaml").write_text(
+        text.replace("theme: default", "theme: missing"), encoding="utf-8"
+    )
+    with pytest.raises(ComposeError) as info:
+        compose_issue(load_config(project), "x")
+    assert any("unknown theme 'missing'" in p for p in info.value.problems)

@@ -1,0 +1,145 @@
+"""Article images copied into the build: resized for email, named by content, metadata dropped."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from publisher.errors import RenderError
+from publisher.images import MAX_WIDTH, ImageStore
+
+BASE = "https://news.example.org/issues/so-1/"
+
+
+def make_image(path, size, fmt="JPEG", mode="RGB", exif=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new(mode, size, (200, 30, 30) if mode == "RGB" else None)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(path, fmt, **kwargs)
+    return path
+
+
+@pytest.fixture
+def store(project):
+    return ImageStore([project, project / "articles"], BASE)
+
+
+def written(store, prepared) -> Image.Image:
+    return Image.open(io.BytesIO(store.files[prepared.name]))
+
+
+def test_wide_photo_is_resized_and_loses_its_metadata(project, store):
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    exif[0x8825] = {2: (21.0, 1.0, 0.0)}  # GPS latitude
+    make_image(project / "images" / "Ảnh lớn.jpg", (2400, 1600), exif=exif)
+    prepared = store.resolve("images/Ảnh lớn.jpg")
+    assert (prepared.width, prepared.height) == (MAX_WIDTH, 800)
+    assert prepared.url.startswith(BASE + "images/anh-lon-") and prepared.url.endswith(".jpg")
+    assert prepared.name.startswith("images/anh-lon-")
+    with written(store, prepared) as image:
+        assert image.size == (1200, 800)
+        assert not image.getexif()
+
+
+def test_exif_orientation_is_applied(project, store):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° when shown
+    make_image(project / "images" / "portrait.jpg", (300, 200), exif=exif)
+    prepared = store.resolve("images/portrait.jpg")
+    assert (prepared.width, prepared.height) == (200, 300)
+
+
+def test_small_png_keeps_its_size_format_and_alpha(project, store):
+    make_image(project / "logo.png", (120, 40), "PNG", mode="RGBA")
+    prepared = store.resolve("logo.png")
+    assert (prepared.width, prepared.height) == (120, 40) and prepared.url.endswith(".png")
+    with written(store, prepared) as image:
+        assert image.mode == "RGBA"
+
+
+def test_other_formats_become_jpeg(project, store):
+    make_image(project / "scan.bmp", (50, 50), "BMP")
+    assert store.resolve("scan.bmp").url.endswith(".jpg")
+
+
+def test_names_follow_content(project, store):
+    make_image(project / "a.jpg", (10, 10))
+    first = store.resolve("a.jpg")
+    assert store.resolve("a.jpg") is first
+    other = ImageStore([project], BASE)
+    assert other.resolve("a.jpg").url == first.url  # same bytes, same name: a stable URL
+    make_image(project / "a.jpg", (20, 10))
+    assert ImageStore([project], BASE).resolve("a.jpg").url != first.url
+
+
+def test_svg_and_gif_are_copied_verbatim(project, store):
+    (project / "chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    svg = store.resolve("chart.svg")
+    assert store.files[svg.name] == (project / "chart.svg").read_bytes() and svg.width is None
+    buffer = io.BytesIO()
+    Image.new("P", (1500, 10)).save(buffer, "GIF")
+    (project / "anim.gif").write_bytes(buffer.getvalue())
+    gif = store.resolve("anim.gif")
+    assert store.files[gif.name] == buffer.getvalue() and gif.width == 1500
+
+
+def test_remote_images_are_left_alone(store):
+    prepared = store.resolve("https://cdn.example.org/a.jpg")
+    assert prepared.url == "https://cdn.example.org/a.jpg" and prepared.width is None
+
+
+def test_relative_urls_without_a_base(project):
+    make_image(project / "a.jpg", (10, 10))
+    assert ImageStore([project]).resolve("a.jpg").url.startswith("images/a-")
+
+
+def test_later_roots_are_searched_and_written(project, store, tmp_path):
+    make_image(project / "articles" / "images" / "x.png", (10, 10), "PNG")
+    prepared = store.resolve("images/x.png")
+    store.write(tmp_path / "web")
+    assert (tmp_path / "web" / prepared.name).read_bytes() == store.files[prepared.name]
+    assert store.sources[prepared.name] == project / "articles" / "images" / "x.png"
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [("../outside.jpg", "inside the project"), ("missing.jpg", "does not exist")],
+)
+def test_unusable_sources(project, store, src, message):
+    make_image(project.parent / "outside.jpg", (10, 10))
+    with pytest.raises(RenderError, match=message):
+        store.resolve(src)
+
+
+def test_broken_image_file(project, store):
+    (project / "broken.jpg").write_bytes(b"not an image")
+    with pytest.raises(RenderError, match="cannot read the image"):
+        store.resolve("broken.jpg")
+
+
+def test_collecting_store_notes_every_problem(project):
+    store = ImageStore([project], BASE, collect=True)
+    assert store.resolve("missing.jpg").url == BASE + "images/missing.jpg"
+    store.resolve("../outside.jpg")
+    assert len(store.problems) == 2 and "missing.jpg" in store.problems[0]
+
+
+def test_small_clean_image_is_published_byte_for_byte(project, store):
+    path = make_image(project / "images" / "clean.jpg", (640, 360))
+    prepared = store.resolve("images/clean.jpg")
+    assert store.files[prepared.name] == path.read_bytes()
+    assert (prepared.width, prepared.height) == (640, 360)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_small_image_with_metadata_is_re_encoded_without_it(project, store, fmt):
+    exif = Image.Exif()
+    exif[0x8825] = {2: (21.0, 1.0, 0.0)}  # GPS latitude
+    path = make_image(project / "images" / f"gps.{fmt.lower()}", (320, 200), fmt, exif=exif)
+    prepared = store.resolve(f"images/gps.{fmt.lower()}")
+    assert store.files[prepared.name] != path.read_bytes()
+    with written(store, prepared) as image:
+        assert not image.getexif()
