@@ -53,7 +53,7 @@ def compose_all(config: Config) -> list[Issue]:
             issues.append(compose_issue(config, slug))
         except ComposeError as exc:
             problems.append(f"{slug}: {exc.message}")
-            problems.extend(f"  {p}" for p in exc.problems)
+            problems.extend(f"{slug}: {p}" for p in exc.problems)
     if problems:
         raise ComposeError(
             "some issues cannot be built", where=str(config.issues_dir), problems=problems
