@@ -123,6 +123,8 @@ API_BUILD = (
 def whole_process(command: list[str], repeat: int) -> tuple[float, float, int]:
     """Median and best wall time and peak RSS (KiB) of a fresh process running ``command``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The first (untimed) run leaves bytecode behind, as any installed or used package has.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times = []
     for _ in range(repeat + 1):
         start = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from publisher.compose import compose_issue
 from publisher.config import load_config
 from publisher.errors import ComposeError, PublisherError, RenderError
 from publisher.mail.mime import encoded_size
-from tests.conftest import ROOT
+from tests.conftest import PYTHON, ROOT, subprocess_env
 from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
 
 OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html", "web"]
@@ -146,12 +147,7 @@ def test_cli_reports_render_errors(cli, project, monkeypatch):
 
 
 def test_cli_builds_the_example_newsletter(cli, project):
-    for name in ("publisher.toml", "articles", "issues", "images"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy(source, project / name)
+    copy_example(project)
     result = cli("build", EXAMPLE)
     assert result.exit_code == 0, result.output + result.stderr
     out = project / "build" / EXAMPLE
@@ -160,6 +156,27 @@ def test_cli_builds_the_example_newsletter(cli, project):
     assert manifest["issue"]["list_id"] == "ban-tin.news.example.org"
     assert len(manifest["articles"]) >= 6
     assert f"built {out}" in result.stdout
+
+
+def copy_example(project: Path) -> None:
+    for name in ("publisher.toml", "articles", "issues", "images"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy(source, project / name)
+
+
+def test_the_command_with_its_helper_writes_what_one_process_writes(project):
+    # The command forks a helper for premailer and the MIME size; build_issue() alone does not.
+    copy_example(project)
+    command = [PYTHON, "-m", "publisher", "--project", str(project), "build", EXAMPLE]
+    done = subprocess.run(
+        [*command, "--out", str(project / "forked")], env=subprocess_env(), capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    build_issue(load_config(project), EXAMPLE, out=project / "single")
+    assert snapshot(project / "forked") == snapshot(project / "single")
 
 
 def test_composing_checks_the_theme(project):

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
-from publisher.build import GMAIL_CLIP_BYTES, build_issue
 from publisher.cli import Project, pass_project
+from publisher.helper import Helper
+
+# What the helper process imports while this one imports and runs the rest of the build.
+HELPER_PRELOAD = ("publisher.inline:load", "publisher.mail.mime")
 
 
 @click.command("build")
@@ -29,7 +32,11 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
     Writes email.html, email.txt, print.html (and print.pdf with --pdf) and manifest.json into
     build/<issue-slug>/. A failed build leaves the previous one as it was.
     """
-    result = build_issue(project.config, issue, out=out, pdf=pdf)
+    # Started before the build's own imports, so that premailer's load in the helper overlaps them.
+    with Helper.start(HELPER_PRELOAD) as helper:
+        from publisher.build import GMAIL_CLIP_BYTES, build_issue
+
+        result = build_issue(project.config, issue, out=out, pdf=pdf, helper=helper)
     for name, size in result.files.items():
         click.echo(f"{size:>10,} bytes  {name}")
     mime = result.manifest["email"]["mime_bytes"]

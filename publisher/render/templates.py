@@ -81,12 +81,17 @@ def environment(theme: Theme) -> Environment:
 
 
 def render(env: Environment, theme: Theme, name: str, **context: Any) -> str:
-    """Render one theme template with ``issue``, ``theme`` settings, ``labels`` and ``context``.
+    """Render a theme template with ``issue``, ``theme`` settings, ``labels`` and ``context``.
+
+    Without ``issue`` the template gets ``theme`` and ``context`` only.
 
     Any failure becomes a RenderError naming the template file and line.
     """
-    view = context.pop("issue")
-    values = {"issue": view, "theme": view.theme, "labels": view.labels, **context}
+    view = context.pop("issue", None)
+    if view is None:  # a template of the theme alone
+        values = {"theme": theme.settings, **context}
+    else:
+        values = {"issue": view, "theme": view.theme, "labels": view.labels, **context}
     try:
         return env.get_template(name).render(values)
     except PublisherError:
