@@ -23,7 +23,12 @@ from ruamel.yaml.tokens import CommentToken
 from publisher.compose import Draft, draft_issue, issue_path
 from publisher.config import Config
 from publisher.errors import ComposeError
-from publisher.issueformat import load_issue_text, read_issue_file, round_trip_yaml
+from publisher.issueformat import (
+    load_issue_text,
+    load_round_trip,
+    read_issue_file,
+    round_trip_yaml,
+)
 from publisher.library import write_atomic
 from publisher.text import clean, fold, slugify, suggest
 
@@ -172,7 +177,7 @@ def _edit(config: Config, issue: str, change: Callable[[CommentedMap], str]) -> 
     path = issue_path(config, issue)
     original = read_issue_file(path)
     prefix, body = _split_prefix(original)
-    data = load_issue_text(body, str(path))
+    data = load_round_trip(body, str(path))
     summary = change(data)
     yaml = round_trip_yaml()
     yaml.indent(**_indentation(body))

@@ -1,8 +1,8 @@
 """The issue file format: ``issues/<slug>.yaml`` read and checked field by field.
 
-Parsed in ruamel.yaml's round-trip mode, the same mode the editing commands write with, so every
-problem can name the line of the offending entry. Resolving slugs against the library is
-``compose``'s job.
+Read with ``yamllines`` (libyaml, every key and item with its line), so every problem can name
+the line of the offending entry; the editing commands load the file in ruamel.yaml's round-trip
+mode instead, which keeps comments. Resolving slugs against the library is ``compose``'s job.
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from publisher.config import Config
 from publisher.errors import ComposeError
@@ -78,42 +74,65 @@ class DraftSection:
     entries: tuple[DraftEntry, ...]
 
 
-class _TolerantConstructor(RoundTripConstructor):
-    """Keeps an impossible date (``2024-13-01``) as text, to be reported with the others."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return str(node.value)
-
-
-_TolerantConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _TolerantConstructor.construct_yaml_timestamp
-)
-
-
-def round_trip_yaml() -> YAML:
+def round_trip_yaml() -> Any:
     """A ruamel.yaml round-trip parser (keeps comments, order, quotes and line numbers)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TolerantConstructor(RoundTripConstructor):
+        """Keeps an impossible date (``2024-13-01``) as text, to be reported with the others."""
+
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                return str(node.value)
+
+    TolerantConstructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", TolerantConstructor.construct_yaml_timestamp
+    )
     yaml = YAML(typ="rt")
-    yaml.Constructor = _TolerantConstructor
+    yaml.Constructor = TolerantConstructor
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap an editor's long lines
     return yaml
 
 
 def load_issue_text(text: str, where: str) -> Any:
-    """Parse an issue file's text (round-trip mode, so lines are known); YAML errors raise."""
+    """Parse an issue file's text, every key and item with its line; YAML errors raise."""
+    from publisher import yamllines
+
+    try:
+        data = yamllines.load(text)
+    except yamllines.MarkedYAMLError as exc:
+        raise _invalid(exc, where) from None
+    except yamllines.YAMLError as exc:
+        raise ComposeError(f"the issue file is not valid YAML: {exc}", where=where) from None
+    return _mapping(data, where)
+
+
+def load_round_trip(text: str, where: str) -> Any:
+    """Parse an issue file's text for editing: comments, order and quoting are kept."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         data = round_trip_yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise ComposeError(
-            "the issue file is not valid YAML", where=where, problems=[f"{line}{exc.problem}"]
-        ) from None
+        raise _invalid(exc, where) from None
     except YAMLError as exc:
         raise ComposeError(f"the issue file is not valid YAML: {exc}", where=where) from None
+    return _mapping(data, where)
+
+
+def _invalid(exc: Any, where: str) -> ComposeError:
+    mark = exc.problem_mark or exc.context_mark
+    line = f"line {mark.line + 1}: " if mark else ""
+    return ComposeError(
+        "the issue file is not valid YAML", where=where, problems=[f"{line}{exc.problem}"]
+    )
+
+
+def _mapping(data: Any, where: str) -> Any:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -378,17 +397,23 @@ def _date(data: Any, problems: Problems) -> Date | None:
 
 
 def line_of(mapping: Any, key: Any) -> int | None:
-    """The 1-based line of a key in a round-trip mapping, when known."""
+    """The 1-based line of a key in a mapping read by ``load_issue_text``, when known."""
+    lines = getattr(mapping, "lines", None)
+    if isinstance(lines, dict):
+        return lines.get(key)
     try:
-        return mapping.lc.key(key)[0] + 1
+        return mapping.lc.key(key)[0] + 1  # a ruamel round-trip mapping
     except (AttributeError, KeyError, TypeError):
         return None
 
 
 def item_line(seq: Any, index: int) -> int | None:
-    """The 1-based line of an item in a round-trip list, when known."""
+    """The 1-based line of an item in a list read by ``load_issue_text``, when known."""
+    lines = getattr(seq, "lines", None)
+    if isinstance(lines, list):
+        return lines[index] if 0 <= index < len(lines) else None
     try:
-        return seq.lc.item(index)[0] + 1
+        return seq.lc.item(index)[0] + 1  # a ruamel round-trip list
     except (AttributeError, KeyError, TypeError, IndexError):
         return None
 

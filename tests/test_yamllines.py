@@ -1,0 +1,108 @@
+"""``yamllines``: issue files read by libyaml, with lines, as ruamel.yaml reads them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publisher import yamllines
+from publisher.issueformat import item_line, line_of, round_trip_yaml
+from tests.conftest import ROOT
+
+
+def plain(value):
+    """ruamel's or our containers as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def lines_of(value):
+    """Every key's and item's line, depth first."""
+    found = []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found.append((key, line_of(value, key)))
+            found += lines_of(child)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found.append((index, item_line(value, index)))
+            found += lines_of(child)
+    return found
+
+
+def both(text: str):
+    ours, theirs = yamllines.load(text), round_trip_yaml().load(text)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "issues").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_example_issues_read_as_ruamel_reads_them(path):
+    ours, theirs = both(path.read_text(encoding="utf-8"))
+    assert plain(ours) == plain(theirs)
+    assert lines_of(ours) == lines_of(theirs)
+    assert all(line for _, line in lines_of(ours))
+
+
+def test_yaml_1_2_core_schema():
+    text = (
+        "a: yes\nb: on\nc: 12:30\nd: 010\ne: 0o17\nf: 0x1f\ng: 1.5\nh: ~\ni: TRUE\nj: null\n"
+        "k: 2024-05-10\nl: 2024-13-01\nm: -7\nn: '010'\no: 1e3\n"
+    )
+    ours, theirs = both(text)
+    assert ours == {
+        "a": "yes", "b": "on", "c": "12:30", "d": 10, "e": 15, "f": 31, "g": 1.5, "h": None,
+        "i": True, "j": None, "k": datetime.date(2024, 5, 10), "l": "2024-13-01", "m": -7,
+        "n": "010", "o": 1000.0,
+    }  # fmt: skip
+    assert {k: v for k, v in ours.items() if k != "l"} == {
+        k: v for k, v in plain(theirs).items() if k != "l"
+    }
+
+
+def test_a_duplicate_key_is_an_error_at_its_line():
+    with pytest.raises(yamllines.MarkedYAMLError) as caught:
+        yamllines.load("title: A\nsections: []\ntitle: B\n")
+    assert caught.value.problem_mark.line + 1 == 3
+    assert "duplicate key 'title' (first at line 1)" in caught.value.problem
+
+
+def test_an_unhashable_key_is_an_error():
+    with pytest.raises(yamllines.MarkedYAMLError, match="unhashable"):
+        yamllines.load("? [a, b]\n: 1\n")
+
+
+def test_merge_keys_and_anchors():
+    data = yamllines.load("base: &b {excerpt: full}\nentry:\n  <<: *b\n  slug: x\n")
+    assert data["entry"] == {"excerpt": "full", "slug": "x"}
+
+
+words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+scalars = st.one_of(words, st.integers(-1000, 1000), st.booleans(), st.none(), st.dates())
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), documents, max_size=5))
+def test_anything_ruamel_writes_reads_back_the_same(data):
+    import io
+
+    out = io.StringIO()
+    round_trip_yaml().dump(data, out)
+    ours, theirs = both(out.getvalue())
+    assert plain(ours) == plain(theirs) == data
+    assert lines_of(ours) == lines_of(theirs)
