@@ -27,7 +27,6 @@ from publisher.render import Rendered, render_issue, timed
 from publisher.render import print as print_edition
 from publisher.render.images import local_images, preparing_images
 
-ENCODED_SIZE = "publisher.mail.mime:encoded_size"  # the email package, loaded in the helper
 TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
 MANIFEST = "manifest.json"
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -57,7 +56,7 @@ def build_issue(
 ) -> BuildResult:
     """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``.
 
-    ``helper`` (see ``publisher.helper``) takes premailer and the MIME encoding off this process;
+    ``helper`` (see ``publisher.helper``) takes premailer and the MIME size off this process;
     without one they run here.
     """
     helper = helper or Helper.local()
@@ -71,7 +70,6 @@ def build_issue(
     store = ImageStore(roots, issue.web_url, collect=True)
     with preparing_images(store):
         rendered = render_issue(issue, config.templates_dir, timings, helper)
-        mime_bytes = helper.call(ENCODED_SIZE, rendered.email_txt, rendered.email_html)
         files = {
             "email.html": rendered.email_html.encode("utf-8"),
             "email.txt": rendered.email_txt.encode("utf-8"),
@@ -86,7 +84,7 @@ def build_issue(
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
-    manifest = build_manifest(config, issue, rendered, files, mime_bytes.result())
+    manifest = build_manifest(config, issue, rendered, files)
     files[MANIFEST] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode()
@@ -100,7 +98,7 @@ def _compose(config: Config, slug: str) -> Issue:
 
 
 def build_manifest(
-    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes], mime_bytes: int
+    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes]
 ) -> dict[str, Any]:
     """The manifest: issue, articles, files (size, sha256), the email's MIME size, its tokens."""
     view, sender = rendered.view, issue.sender
@@ -140,7 +138,7 @@ def build_manifest(
             name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
         },
         "email": {
-            "mime_bytes": mime_bytes,
+            "mime_bytes": rendered.mime_bytes,
             "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
         },
     }
