@@ -10,17 +10,21 @@ Remote images are used as they are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from publisher.cache import Cache
 from publisher.errors import RenderError
 from publisher.text import slugify
 
 MAX_WIDTH = 1200
+CACHE_FORMAT = "1"  # bump when encode_for_web changes what it makes of an image
 IMAGES_DIR = "images"
 # Formats written back as they are; everything else Pillow reads becomes JPEG (or PNG with alpha).
 KEPT_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -113,11 +117,42 @@ class ImageStore:
 def encode_for_web(
     path: Path, max_width: int = MAX_WIDTH
 ) -> tuple[bytes, str, tuple[int | None, int | None]]:
-    """The bytes to publish, their suffix and ``(width, height)`` (both None for SVG)."""
+    """The bytes to publish, their suffix and ``(width, height)`` (both None for SVG).
+
+    Results are cached by the image's content (with the width limit and Pillow's version), so a
+    rebuild neither loads Pillow nor re-encodes a photo it has seen before.
+    """
     raw = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".svg":
         return raw, suffix, (None, None)
+    cache = Cache.open("images")
+    key = Cache.key(CACHE_FORMAT, _pillow_version(), str(max_width), suffix, raw)
+    found = cache.get(key) if cache is not None else None
+    if found is not None:
+        record, blob = found
+        with contextlib.suppress(KeyError, TypeError):
+            size = (record["width"], record["height"])
+            return raw if blob is None else blob, str(record["suffix"]), size
+    data, out_suffix, size = _encode(raw, path, suffix, max_width)
+    if cache is not None:
+        record = {"suffix": out_suffix, "width": size[0], "height": size[1]}
+        cache.put(key, record, None if data is raw else data)
+    return data, out_suffix, size
+
+
+def _pillow_version() -> str:
+    """Pillow's version without importing it (a re-encoded image depends on it)."""
+    spec = importlib.util.find_spec("PIL")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        with contextlib.suppress(OSError):
+            return (Path(folder) / "_version.py").read_text(encoding="utf-8")
+    return ""
+
+
+def _encode(
+    raw: bytes, path: Path, suffix: str, max_width: int
+) -> tuple[bytes, str, tuple[int, int]]:
     try:
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError as exc:  # pragma: no cover - Pillow is a core dependency

@@ -29,6 +29,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Caches (``publisher.cache``) go to a folder of this test run, for subprocesses too."""
+    old = os.environ.get("PUBLISHER_CACHE_DIR")
+    os.environ["PUBLISHER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["PUBLISHER_CACHE_DIR"]
+    else:
+        os.environ["PUBLISHER_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

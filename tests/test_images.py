@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pytest
 from PIL import Image
 
 from publisher.errors import RenderError
 from publisher.images import MAX_WIDTH, ImageStore
+from tests.conftest import PYTHON, subprocess_env
 
 BASE = "https://news.example.org/issues/so-1/"
 
@@ -143,3 +145,59 @@ def test_small_image_with_metadata_is_re_encoded_without_it(project, store, fmt)
     assert store.files[prepared.name] != path.read_bytes()
     with written(store, prepared) as image:
         assert not image.getexif()
+
+
+def prepared_twice(project, src):
+    """The image prepared by a fresh store twice: the second time from the cache."""
+    first = ImageStore([project], BASE)
+    second = ImageStore([project], BASE)
+    return (first, first.resolve(src)), (second, second.resolve(src))
+
+
+@pytest.mark.parametrize("size", [(300, 200), (2400, 1600)], ids=["as-is", "re-encoded"])
+def test_a_cached_image_is_the_same_image(project, monkeypatch, tmp_path, size):
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    make_image(project / "photo.jpg", size)
+    (store_a, a), (store_b, b) = prepared_twice(project, "photo.jpg")
+    assert a == b and store_a.files == store_b.files
+    assert len(list((tmp_path / "cache" / "images").glob("*.json"))) == 1
+    blobs = list((tmp_path / "cache" / "images").glob("*.bin"))
+    assert len(blobs) == (0 if size == (300, 200) else 1)  # as-is images are never stored twice
+
+
+def test_a_cached_image_does_not_load_pillow(project, tmp_path):
+    make_image(project / "photo.jpg", (2400, 1600))
+    script = (
+        "import sys; from pathlib import Path; from publisher.images import ImageStore\n"
+        f"store = ImageStore([Path({str(project)!r})])\n"
+        "prepared = store.resolve('photo.jpg')\n"
+        "print(prepared.width, prepared.height, 'PIL' in sys.modules)\n"
+    )
+    env = {**subprocess_env(), "PUBLISHER_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run([PYTHON, "-c", script], env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [run.stdout.split() for run in runs] == [
+        ["1200", "800", "True"],
+        ["1200", "800", "False"],
+    ]
+
+
+def test_a_damaged_or_unusable_cache_is_ignored(project, monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(cache))
+    make_image(project / "photo.jpg", (2400, 1600))
+    (_, good), _ = prepared_twice(project, "photo.jpg")
+    (blob,) = (cache / "images").glob("*.bin")
+    blob.write_bytes(b"not the image")  # no longer matches its record: made again
+    assert ImageStore([project], BASE).resolve("photo.jpg") == good
+    (record,) = (cache / "images").glob("*.json")
+    record.write_text("{broken", encoding="utf-8")
+    assert ImageStore([project], BASE).resolve("photo.jpg") == good
+    record.write_text('{"suffix": ".jpg"}', encoding="utf-8")  # fields missing
+    assert ImageStore([project], BASE).resolve("photo.jpg") == good
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(blocked))
+    assert ImageStore([project], BASE).resolve("photo.jpg") == good
