@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -53,6 +54,10 @@ class PublisherGroup(click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        finally:
+            # The command is done and the process is about to end: spare Python's exit a last
+            # garbage collection over every object the imports made (a tenth of a short build).
+            gc.freeze()
 
 
 pass_project = click.make_pass_decorator(Project)
