@@ -6,12 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 from lxml import html as lxml_html
 
 from publisher.errors import RenderError
 from publisher.model import Section
 from publisher.render import render_issue
 from publisher.render.email import line_column, mjml_to_html
+from publisher.render.markup import to_html
 from publisher.render.theme import load_theme
 from tests.sample_issue import article, entry, issue_of, sample_issue
 
@@ -126,6 +130,21 @@ def test_markdown_becomes_well_formed_html():
     html = render_issue(issue_of(Section("S", (entry(art),)))).email_html
     assert "a &lt; b &amp; c &gt; d" in html
     assert '<a href="https://example.org/?a=1&amp;b=2"' in html
+
+
+MARKDOWN_BITS = [
+    "*", "_", "`", "[", "](", ")", "<", ">", "&", "&amp;", "&#0;", "&#x1;", '"', "'", "\n",
+    "\n\n", "  \n", "- ", "1. ", "> ", "```", "<b>", "http://x.org/?a&b", "<http://x.org/>",
+    "&nbsp;", "\x01", "\x0b", "\ufffe", "#", "***", "    ",
+]  # fmt: skip
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(any_text, st.sampled_from(MARKDOWN_BITS)), max_size=25).map("".join))
+def test_any_markdown_becomes_well_formed_xml(markdown):
+    fragment = to_html(markdown)
+    etree.fromstring(f"<div>{fragment}</div>".encode())  # raises on anything ill-formed
 
 
 def test_digest_theme_looks_different(rendered):

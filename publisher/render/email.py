@@ -12,7 +12,6 @@ import re
 
 import mjml
 from jinja2 import Environment
-from lxml import etree
 
 from publisher.errors import PublisherError, RenderError
 from publisher.inline import CSS_TEMPLATE
@@ -75,6 +74,8 @@ def _error_position(source: str, message: str) -> tuple[int, int]:
     if match:
         return line_column(source, int(match.group(1)))
     # Some mjml-python errors carry no position: a strict XML parse points at the first fault.
+    from lxml import etree
+
     try:
         etree.fromstring(source.encode("utf-8"), etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
