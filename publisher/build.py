@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from publisher.render import Rendered, render_issue, timed
 from publisher.render import print as print_edition
 from publisher.render.images import local_images, preparing_images
 
+ENCODED_SIZE = "publisher.mail.mime:encoded_size"  # the email package: loaded in the helper
 TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
 MANIFEST = "manifest.json"
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -70,6 +72,8 @@ def build_issue(
     store = ImageStore(roots, issue.web_url, collect=True)
     with preparing_images(store):
         rendered = render_issue(issue, config.templates_dir, timings, helper)
+        # The helper measures the encoded message while the files are written here.
+        mime_bytes = helper.call(ENCODED_SIZE, rendered.email_txt, rendered.email_html)
         files = {
             "email.html": rendered.email_html.encode("utf-8"),
             "email.txt": rendered.email_txt.encode("utf-8"),
@@ -84,13 +88,16 @@ def build_issue(
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
-    manifest = build_manifest(config, issue, rendered, files)
-    files[MANIFEST] = (
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    ).encode()
+    manifest: dict[str, Any] = {}
+
+    def manifest_file() -> dict[str, bytes]:
+        manifest.update(build_manifest(config, issue, rendered, files, mime_bytes.result()))
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return {MANIFEST: text.encode()}
+
     with timed(timings, "write"):
-        swap_in(target, files)
-    return BuildResult(target, {n: len(b) for n, b in files.items()}, manifest, timings)
+        written = swap_in(target, files, late=manifest_file)
+    return BuildResult(target, {n: len(b) for n, b in written.items()}, manifest, timings)
 
 
 def _compose(config: Config, slug: str) -> Issue:
@@ -98,7 +105,7 @@ def _compose(config: Config, slug: str) -> Issue:
 
 
 def build_manifest(
-    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes]
+    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes], mime_bytes: int
 ) -> dict[str, Any]:
     """The manifest: issue, articles, files (size, sha256), the email's MIME size, its tokens."""
     view, sender = rendered.view, issue.sender
@@ -138,7 +145,7 @@ def build_manifest(
             name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
         },
         "email": {
-            "mime_bytes": rendered.mime_bytes,
+            "mime_bytes": mime_bytes,
             "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
         },
     }
@@ -162,17 +169,27 @@ def check_target(target: Path, project: Path) -> None:
         )
 
 
-def swap_in(target: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a fresh folder beside ``target``, then rename it into place."""
+def swap_in(
+    target: Path,
+    files: dict[str, bytes],
+    late: Callable[[], dict[str, bytes]] | None = None,
+) -> dict[str, bytes]:
+    """Write ``files`` into a fresh folder beside ``target``, then rename it into place.
+
+    ``late`` gives files that can only be made once the others are written (a manifest waiting
+    for a figure): it is called before the rename, and its files are added. Returns all files.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
     old: Path | None = None
+    files = dict(files)
     try:
         os.chmod(fresh, 0o755)  # mkdtemp makes it private; a build folder is for sharing
-        for name, data in files.items():
-            path = fresh / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        _write_files(fresh, files)
+        if late is not None:
+            extra = late()
+            _write_files(fresh, extra)
+            files.update(extra)
         if target.exists():
             old = fresh.with_suffix(".old")
             target.rename(old)
@@ -188,3 +205,11 @@ def swap_in(target: Path, files: dict[str, bytes]) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return files
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

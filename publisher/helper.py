@@ -26,6 +26,7 @@ from typing import Any
 from publisher.errors import PublisherError
 
 _LENGTH = struct.Struct("!Q")
+_UNREAPED: list[int] = []  # helpers closed without waiting, reaped when the next one starts
 
 
 def resolve(name: str) -> Callable[..., Any]:
@@ -79,6 +80,7 @@ class Helper:
         """
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return cls.local()
+        _reap()
         requests_r, requests_w = os.pipe()
         replies_r, replies_w = os.pipe()
         sys.stdout.flush()
@@ -152,22 +154,38 @@ class Helper:
             pending._settle(None, PublisherError("the build's helper process stopped unexpectedly"))
         self._waiting.clear()
 
-    def close(self) -> None:
-        """End the helper process (it exits once its requests pipe closes) and reap it."""
+    def close(self, wait: bool = True) -> None:
+        """End the helper process: it exits once its requests pipe closes.
+
+        ``wait`` reaps it; a process that is about to end anyway can leave that to the system.
+        """
         self._fail()  # calls never collected: their results are gone with the helper
         for fd in (self._send, self._receive):
             if fd is not None:
                 os.close(fd)
         self._send = self._receive = None
         if self._pid is not None:
-            os.waitpid(self._pid, 0)
-            self._pid = None
+            if wait:
+                os.waitpid(self._pid, 0)
+            else:
+                _UNREAPED.append(self._pid)
+        self._pid = None
 
     def __enter__(self) -> Helper:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reap() -> None:
+    for pid in list(_UNREAPED):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _UNREAPED.remove(pid)
 
 
 def _serve(requests: int, replies: int, preload: tuple[str, ...]) -> None:

@@ -11,7 +11,6 @@ build is still importing and rendering.
 from __future__ import annotations
 
 import importlib
-import logging
 import re
 import sys
 import types
@@ -49,6 +48,8 @@ def load() -> types.ModuleType:
 
 
 def _premailer(css: str) -> Any:
+    import logging  # here, not above: the main process imports this module for its constants
+
     return load().Premailer(
         session=_NoNetwork(),
         keep_style_tags=True,
@@ -89,11 +90,3 @@ def inline_css(html: str, css: str) -> str:
         raise RenderError(f"inlining the email's CSS failed: {exc}", where=CSS_TEMPLATE) from None
     out = _IGNORE_ATTR.sub(r"\1", out)
     return DOCTYPE + "\n" + _DOCTYPE.sub("", out).rstrip("\n") + "\n"
-
-
-def inline_email(html: str, css: str, text: str) -> tuple[str, int]:
-    """``inline_css``, and the encoded size of the MIME body of that HTML with its text part."""
-    from publisher.mail.mime import encoded_size
-
-    out = inline_css(html, css)
-    return out, encoded_size(text, out)

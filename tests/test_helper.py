@@ -122,3 +122,22 @@ def test_a_local_helper_runs_calls_at_once():
     pending = helper.call(f"{T}:fail")
     with pytest.raises(PublisherError, match="the template broke"):
         pending.result()
+
+
+def test_a_helper_closed_without_waiting_is_reaped_later():
+    out = run(f"""
+        import time
+        from publisher import helper as module
+        first = Helper.start()
+        pid = first.call("{T}:pid").result()
+        first.close(wait=False)
+        time.sleep(0.3)  # it has exited by now, a zombie until reaped
+        with Helper.start() as second:
+            out = {{"unreaped": list(module._UNREAPED), "pid": pid}}
+        try:
+            os.waitpid(pid, os.WNOHANG)
+            out["still_a_child"] = True
+        except ChildProcessError:
+            out["still_a_child"] = False
+    """)
+    assert out["unreaped"] == [] and out["still_a_child"] is False

@@ -33,10 +33,13 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
     build/<issue-slug>/. A failed build leaves the previous one as it was.
     """
     # Started before the build's own imports, so that premailer's load in the helper overlaps them.
-    with Helper.start(HELPER_PRELOAD) as helper:
+    helper = Helper.start(HELPER_PRELOAD)
+    try:
         from publisher.build import GMAIL_CLIP_BYTES, build_issue
 
         result = build_issue(project.config, issue, out=out, pdf=pdf, helper=helper)
+    finally:
+        helper.close(wait=False)  # it exits on its own; this process is about to end too
     for name, size in result.files.items():
         click.echo(f"{size:>10,} bytes  {name}")
     mime = result.manifest["email"]["mime_bytes"]

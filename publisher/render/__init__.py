@@ -22,7 +22,7 @@ from publisher.render.templates import environment
 from publisher.render.theme import THEME_NAME, Theme, load_theme
 
 PREPARE_CSS = "publisher.inline:prepare"
-INLINE_EMAIL = "publisher.inline:inline_email"
+INLINE_CSS = "publisher.inline:inline_css"
 _ENVIRONMENTS: dict[tuple[str, tuple[Path, ...]], tuple[Theme, Environment]] = {}
 
 
@@ -34,7 +34,6 @@ class Rendered:
     mjml: str
     email_html: str
     email_txt: str
-    mime_bytes: int  # the email's MIME body (text and HTML parts), encoded as it is sent
     print_html: str
     web: dict[str, str]  # web edition pages by path: index.html, <article-slug>/index.html
 
@@ -81,8 +80,8 @@ def render_issue(
     """Render every output of an issue; ``templates`` is the project's theme folder.
 
     premailer runs in ``helper`` when one is given (a build's helper process): it parses the
-    theme's CSS while the issue's MJML renders, then inlines it and measures the MIME message
-    while the print and web editions render here.
+    theme's CSS while the issue's MJML renders, then inlines it while the text, print and web
+    editions render here.
     """
     helper = helper or Helper.local()
     theme, env = theme_environment(issue.theme, templates)
@@ -95,14 +94,14 @@ def render_issue(
         mjml_source = email.render_mjml(env, theme, view)
     with timed(timings, "mjml"):
         html = email.mjml_to_html(mjml_source, theme)
+    with timed(timings, "premailer"):
+        inlined = helper.call(INLINE_CSS, html, css)
     with timed(timings, "text"):
         txt = text.render_text(env, theme, view)
-    with timed(timings, "premailer"):
-        inlined = helper.call(INLINE_EMAIL, html, css, txt)
     with timed(timings, "print"):
         printed = print_edition.render_print(env, theme, view)
     with timed(timings, "web"):
         pages = web.render_web(env, theme, view)
     with timed(timings, "premailer"):
-        html, mime_bytes = inlined.result()
-    return Rendered(view, mjml_source, html, txt, mime_bytes, printed, pages)
+        html = inlined.result()
+    return Rendered(view, mjml_source, html, txt, printed, pages)
