@@ -142,10 +142,15 @@ class Helper:
     def _collect_one(self) -> None:
         pending = self._waiting.pop(0)
         try:
-            ok, payload = _read(self._receive)  # type: ignore[arg-type]
-        except (OSError, EOFError, pickle.UnpicklingError):
+            frame = _read_frame(self._receive)  # type: ignore[arg-type]
+        except (OSError, EOFError):
             self._waiting.insert(0, pending)
             self._fail()
+            return
+        try:
+            ok, payload = pickle.loads(frame)
+        except Exception as exc:  # e.g. an error class this process cannot import
+            pending._settle(None, PublisherError(f"the helper's answer cannot be read: {exc}"))
             return
         pending._settle(payload if ok else None, None if ok else payload)
 
@@ -226,8 +231,12 @@ def _write_all(fd: int, data: memoryview) -> None:
 
 
 def _read(fd: int) -> Any:
+    return pickle.loads(_read_frame(fd))
+
+
+def _read_frame(fd: int) -> bytes:
     (length,) = _LENGTH.unpack(_read_exactly(fd, _LENGTH.size))
-    return pickle.loads(_read_exactly(fd, length))
+    return _read_exactly(fd, length)
 
 
 def _read_exactly(fd: int, count: int) -> bytes:

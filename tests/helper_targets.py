@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import types
 
 from publisher.errors import RenderError
 
@@ -50,3 +52,11 @@ def load() -> None:
 
 def loaded() -> list[str]:
     return LOADED
+
+
+def unreadable() -> object:
+    """A value whose class exists only in the helper process."""
+    module = types.ModuleType("only_in_the_helper")
+    exec("class Thing:\n    pass\n", module.__dict__)
+    sys.modules["only_in_the_helper"] = module
+    return module.Thing()

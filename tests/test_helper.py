@@ -87,6 +87,22 @@ def test_errors_come_back_with_their_details():
     assert out["after"] == 1  # a failed call does not stop the helper
 
 
+def test_an_answer_this_process_cannot_read_is_an_error():
+    out = run(f"""
+        from publisher.errors import PublisherError
+        with Helper.start() as helper:
+            odd, after = helper.call("{T}:unreadable"), helper.call("{T}:echo", 3)
+            try:
+                odd.result()
+                out = {{"raised": False}}
+            except PublisherError as exc:
+                out = {{"raised": str(exc)}}
+            out["after"] = after.result()
+    """)
+    assert out["raised"].startswith("the helper's answer cannot be read: ")
+    assert out["after"] == 3
+
+
 def test_a_helper_that_dies_is_an_error_not_a_hang():
     out = run(f"""
         from publisher.errors import PublisherError
