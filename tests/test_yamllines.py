@@ -54,13 +54,13 @@ def test_the_example_issues_read_as_ruamel_reads_them(path):
 def test_yaml_1_2_core_schema():
     text = (
         "a: yes\nb: on\nc: 12:30\nd: 010\ne: 0o17\nf: 0x1f\ng: 1.5\nh: ~\ni: TRUE\nj: null\n"
-        "k: 2024-05-10\nl: 2024-13-01\nm: -7\nn: '010'\no: 1e3\n"
+        "k: 2024-05-10\nl: 2024-13-01\nm: -7\nn: '010'\no: 1e3\np: 2024-5-1\n"
     )
     ours, theirs = both(text)
     assert ours == {
         "a": "yes", "b": "on", "c": "12:30", "d": 10, "e": 15, "f": 31, "g": 1.5, "h": None,
         "i": True, "j": None, "k": datetime.date(2024, 5, 10), "l": "2024-13-01", "m": -7,
-        "n": "010", "o": 1000.0,
+        "n": "010", "o": 1000.0, "p": "2024-5-1",
     }  # fmt: skip
     assert {k: v for k, v in ours.items() if k != "l"} == {
         k: v for k, v in plain(theirs).items() if k != "l"
