@@ -1,4 +1,4 @@
-from publisher.cli import main
+from publisher.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
