@@ -176,8 +176,9 @@ def swap_in(
 ) -> dict[str, bytes]:
     """Write ``files`` into a fresh folder beside ``target``, then rename it into place.
 
-    ``late`` gives files that can only be made once the others are written (a manifest waiting
-    for a figure): it is called before the rename, and its files are added. Returns all files.
+    ``late`` gives files that are only ready once the others are written (the manifest, which
+    waits for the helper's MIME size): it is called before the rename, and its files are added.
+    Returns all the files written.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))

@@ -11,6 +11,7 @@ Remote images are used as they are.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import io
@@ -141,6 +142,7 @@ def encode_for_web(
     return data, out_suffix, size
 
 
+@functools.cache
 def _pillow_version() -> str:
     """Pillow's version without importing it (a re-encoded image depends on it)."""
     spec = importlib.util.find_spec("PIL")
