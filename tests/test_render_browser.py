@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from publisher.images import ImageStore
 from publisher.model import Entry, Section
 from publisher.render import render_issue
-from publisher.render.images import local_images
+from publisher.render.images import local_images, preparing_images
 from tests.conftest import ROOT
 from tests.sample_issue import article, example_issue
 
@@ -166,3 +167,34 @@ def test_digest_theme_fits_a_phone_too(browser, pages):
     page = pages(browser, digest, width=375)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+
+
+def test_digest_thumbnails_have_whole_pixel_sizes_and_keep_their_shape(browser, tmp_path):
+    issue = example_issue("digest")
+    store = ImageStore([ROOT], issue.web_url)
+    with preparing_images(store):
+        digest = render_issue(issue, ROOT / "templates").email_html
+    published = {issue.web_url + name: data for name, data in store.files.items()}
+    path = tmp_path / "digest.html"
+    path.write_text(digest, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 375, "height": 900})
+    try:
+        page = context.new_page()
+        page.route(
+            lambda url: url.startswith("http"),
+            lambda route: route.fulfill(body=published[route.request.url]),
+        )
+        page.goto(path.as_uri(), wait_until="load")
+        thumbs = page.evaluate(
+            """[...document.querySelectorAll('.pb-thumb img')].map(i => {
+                const r = i.getBoundingClientRect();
+                return {width: r.width, height: r.height, natural: i.naturalWidth / i.naturalHeight,
+                        w: i.getAttribute('width'), h: i.getAttribute('height')}})"""
+        )
+    finally:
+        context.close()
+    assert len(thumbs) >= 3
+    for thumb in thumbs:
+        assert thumb["w"].isdigit() and thumb["h"].isdigit()  # Outlook needs whole pixels
+        assert thumb["width"] < int(thumb["w"])  # a phone's column is narrower: it scales
+        assert thumb["width"] / thumb["height"] == pytest.approx(thumb["natural"], rel=0.03)
