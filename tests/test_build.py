@@ -179,6 +179,31 @@ def test_the_command_with_its_helper_writes_what_one_process_writes(project):
     assert snapshot(project / "forked") == snapshot(project / "single")
 
 
+def test_the_command_runs_premailer_in_a_forked_helper(project):
+    copy_example(project)
+    script = f"""
+import sys
+from publisher.cli import build as command
+from publisher.helper import Helper
+started = []
+real = Helper.start
+def start(preload):
+    helper = real(preload)
+    started.append((helper.forked, "premailer" in sys.modules))
+    return helper
+command.Helper.start = start
+from publisher.cli import main
+main(["--project", {str(project)!r}, "build", {EXAMPLE!r}], standalone_mode=False)
+print(started, "premailer" in sys.modules, "cssutils" in sys.modules)
+"""
+    done = subprocess.run(
+        [PYTHON, "-c", script], env=subprocess_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    # One helper, forked; premailer and cssutils were loaded there, never in this process.
+    assert done.stdout.splitlines()[-1] == "[(True, False)] False False"
+
+
 def test_composing_checks_the_theme(project):
     shutil.copytree(ROOT / "articles", project / "articles")
     text = (ROOT / "issues" / f"{EXAMPLE}.yaml").read_text(encoding="utf-8")
