@@ -26,7 +26,7 @@ from publisher.images import ImageStore
 from publisher.model import Issue
 from publisher.render import Rendered, render_issue, timed
 from publisher.render import print as print_edition
-from publisher.render.images import local_images, preparing_images
+from publisher.render.images import local_images, prefetch_images, preparing_images
 
 ENCODED_SIZE = "publisher.mail.mime:encoded_size"  # the email package: loaded in the helper
 TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
@@ -70,6 +70,7 @@ def build_issue(
     check_target(target, config.project)
     roots = [config.project, config.articles_dir]
     store = ImageStore(roots, issue.web_url, collect=True)
+    prefetch_images(issue, store, helper)  # the helper prepares them while templates load
     with preparing_images(store):
         rendered = render_issue(issue, config.templates_dir, timings, helper)
         # The helper measures the encoded message while the files are written here.

@@ -179,7 +179,7 @@ def test_the_command_with_its_helper_writes_what_one_process_writes(project):
     assert snapshot(project / "forked") == snapshot(project / "single")
 
 
-def test_the_command_runs_premailer_in_a_forked_helper(project):
+def test_the_command_runs_premailer_in_a_forked_helper(project, tmp_path):
     copy_example(project)
     script = f"""
 import sys
@@ -194,14 +194,15 @@ def start(preload):
 command.Helper.start = start
 from publisher.cli import main
 main(["--project", {str(project)!r}, "build", {EXAMPLE!r}], standalone_mode=False)
-print(started, "premailer" in sys.modules, "cssutils" in sys.modules)
+print(started, *(name in sys.modules for name in ("premailer", "cssutils", "PIL")))
 """
-    done = subprocess.run(
-        [PYTHON, "-c", script], env=subprocess_env(), capture_output=True, text=True
-    )
+    env = {**subprocess_env(), "PUBLISHER_CACHE_DIR": str(tmp_path / "empty")}
+    done = subprocess.run([PYTHON, "-c", script], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    # One helper, forked; premailer and cssutils were loaded there, never in this process.
-    assert done.stdout.splitlines()[-1] == "[(True, False)] False False"
+    # One helper, forked; premailer, cssutils and (with no image cached yet) Pillow were loaded
+    # there, never in this process.
+    assert done.stdout.splitlines()[-1] == "[(True, False)] False False False"
+    assert list((tmp_path / "empty" / "images").glob("*.json"))  # the helper filled the cache
 
 
 def test_composing_checks_the_theme(project):

@@ -10,7 +10,7 @@ from publisher.cli import Project, pass_project
 from publisher.helper import Helper
 
 # What the helper process imports while this one imports and runs the rest of the build.
-HELPER_PRELOAD = ("publisher.inline:load", "publisher.mail.mime")
+HELPER_PRELOAD = ("publisher.inline:load", "publisher.mail.mime", "publisher.images:load_pillow")
 
 
 @click.command("build")
