@@ -1,9 +1,10 @@
 """A per-user cache of derived files that are slow to make and depend only on their inputs.
 
 Entries are named by a hash of everything they depend on, so a changed input is simply a new
-entry and nothing is ever stale. The folder is ``$PUBLISHER_CACHE_DIR``, else
-``$XDG_CACHE_HOME/publisher``, else ``~/.cache/publisher``. A cache that cannot be read or
-written is skipped: it only ever saves time, never decides an output.
+entry and nothing is ever stale; entries unused for ``KEEP_DAYS`` are removed (checked at most
+once a day). The folder is ``$PUBLISHER_CACHE_DIR``, else ``$XDG_CACHE_HOME/publisher``, else
+``~/.cache/publisher``. A cache that cannot be read or written is skipped: it only ever saves
+time, never decides an output.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 ENV = "PUBLISHER_CACHE_DIR"
+KEEP_DAYS = 60
+_PRUNED = ".pruned"  # its modification time: when unused entries were last removed
 
 
 def cache_root() -> Path:
@@ -41,7 +45,31 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return None
-        return cls(folder)
+        cache = cls(folder)
+        cache.prune()
+        return cache
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove entries unused for ``KEEP_DAYS``; at most once a day, as it lists the folder."""
+        now = time.time() if now is None else now
+        marker = self.folder / _PRUNED
+        with contextlib.suppress(OSError):
+            if now - marker.stat().st_mtime < 86400:
+                return
+        with contextlib.suppress(OSError):
+            marker.touch()
+            os.utime(marker, (now, now))
+            for record in self.folder.glob("*.json"):
+                with contextlib.suppress(OSError):
+                    if now - record.stat().st_mtime > KEEP_DAYS * 86400:
+                        record.unlink()
+                        record.with_suffix(".bin").unlink(missing_ok=True)
+            # Blobs without a record and temporary files: left by a process that was stopped.
+            for stray in [*self.folder.glob("*.bin"), *self.folder.glob(".*.tmp")]:
+                with contextlib.suppress(OSError):
+                    orphan = stray.suffix == ".tmp" or not stray.with_suffix(".json").exists()
+                    if orphan and now - stray.stat().st_mtime > 86400:
+                        stray.unlink()
 
     @staticmethod
     def key(*parts: bytes | str) -> str:
@@ -54,8 +82,10 @@ class Cache:
 
     def get(self, key: str) -> tuple[dict[str, Any], bytes | None] | None:
         """The record and blob stored under ``key``; None when missing or damaged."""
+        path = self.folder / f"{key}.json"
         try:
-            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            record = json.loads(path.read_text(encoding="utf-8"))
+            os.utime(path)  # used now: kept another KEEP_DAYS
             blob_hash = record.get("blob_sha256")
             if blob_hash is None:
                 return record, None
