@@ -81,11 +81,18 @@ class Helper:
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return cls.local()
         _reap()
-        requests_r, requests_w = os.pipe()
-        replies_r, replies_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        fds: list[int] = []
+        try:
+            fds.extend(os.pipe())
+            fds.extend(os.pipe())
+            pid = os.fork()
+        except OSError:  # out of file descriptors or processes: build in this process instead
+            for fd in fds:
+                os.close(fd)
+            return cls.local()
+        requests_r, requests_w, replies_r, replies_w = fds
         if pid == 0:  # the helper: never returns into the caller's code
             code = 0
             try:

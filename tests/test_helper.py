@@ -7,6 +7,7 @@ threads running (as a pytest process may have, from servers other tests start).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import textwrap
 
@@ -157,3 +158,18 @@ def test_a_helper_closed_without_waiting_is_reaped_later():
             out["still_a_child"] = False
     """)
     assert out["unreaped"] == [] and out["still_a_child"] is False
+
+
+def test_a_failed_fork_builds_in_this_process(monkeypatch):
+    from publisher import helper as module
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(module.os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd"))
+    helper = Helper.start([f"{T}:load"])
+    assert helper.forked is False
+    assert len(os.listdir("/proc/self/fd")) == before  # its pipes are closed again
+    assert helper.call(f"{T}:echo", 5).result() == 5
