@@ -20,6 +20,7 @@ from typing import Any
 
 ENV = "PUBLISHER_CACHE_DIR"
 KEEP_DAYS = 60
+_OPENED: dict[Path, Cache] = {}
 _PRUNED = ".pruned"  # its modification time: when unused entries were last removed
 
 
@@ -39,15 +40,19 @@ class Cache:
 
     @classmethod
     def open(cls, kind: str) -> Cache | None:
-        """The cache for ``kind``, or None when its folder cannot be made."""
+        """The cache for ``kind``, or None when its folder cannot be made.
+
+        Its folder is made and pruned once per process (a build opens it for every image).
+        """
         folder = cache_root() / kind
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError:
-            return None
-        cache = cls(folder)
-        cache.prune()
-        return cache
+        if folder not in _OPENED:
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError:
+                return None
+            _OPENED[folder] = cls(folder)
+            _OPENED[folder].prune()
+        return _OPENED[folder]
 
     def prune(self, now: float | None = None) -> None:
         """Remove entries unused for ``KEEP_DAYS``; at most once a day, as it lists the folder."""
