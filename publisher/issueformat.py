@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from publisher import yamllines
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.model import Article, Sender
@@ -100,8 +101,6 @@ def round_trip_yaml() -> Any:
 
 def load_issue_text(text: str, where: str) -> Any:
     """Parse an issue file's text, every key and item with its line; YAML errors raise."""
-    from publisher import yamllines
-
     try:
         data = yamllines.load(text)
     except yamllines.MarkedYAMLError as exc:
