@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,13 @@ from publisher import articlefile
 from publisher.compose import compose_issue
 from publisher.config import Config
 from publisher.errors import PublisherError, RenderError
-from publisher.helper import Helper
 from publisher.images import ImageStore
+from publisher.mail.mime import encoded_size
 from publisher.model import Issue
 from publisher.render import Rendered, render_issue, timed
 from publisher.render import print as print_edition
-from publisher.render.images import local_images, prefetch_images, preparing_images
+from publisher.render.images import local_images, preparing_images
 
-ENCODED_SIZE = "publisher.mail.mime:encoded_size"  # the email package: loaded in the helper
 TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
 MANIFEST = "manifest.json"
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -54,14 +52,8 @@ def build_issue(
     issue: Issue | str,
     out: Path | None = None,
     pdf: bool = False,
-    helper: Helper | None = None,
 ) -> BuildResult:
-    """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``.
-
-    ``helper`` (see ``publisher.helper``) takes premailer and the MIME size off this process;
-    without one they run here.
-    """
-    helper = helper or Helper.local()
+    """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``."""
     timings: dict[str, float] = {}
     if isinstance(issue, str):
         with timed(timings, "compose"):
@@ -70,11 +62,8 @@ def build_issue(
     check_target(target, config.project)
     roots = [config.project, config.articles_dir]
     store = ImageStore(roots, issue.web_url, collect=True)
-    prefetch_images(issue, store, helper)  # the helper prepares them while templates load
     with preparing_images(store):
-        rendered = render_issue(issue, config.templates_dir, timings, helper)
-        # The helper measures the encoded message while the files are written here.
-        mime_bytes = helper.call(ENCODED_SIZE, rendered.email_txt, rendered.email_html)
+        rendered = render_issue(issue, config.templates_dir, timings)
         files = {
             "email.html": rendered.email_html.encode("utf-8"),
             "email.txt": rendered.email_txt.encode("utf-8"),
@@ -89,16 +78,13 @@ def build_issue(
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
-    manifest: dict[str, Any] = {}
-
-    def manifest_file() -> dict[str, bytes]:
-        manifest.update(build_manifest(config, issue, rendered, files, mime_bytes.result()))
-        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        return {MANIFEST: text.encode()}
-
+    mime_bytes = encoded_size(rendered.email_txt, rendered.email_html)
+    manifest = build_manifest(config, issue, rendered, files, mime_bytes)
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    files[MANIFEST] = text.encode()
     with timed(timings, "write"):
-        written = swap_in(target, files, late=manifest_file)
-    return BuildResult(target, {n: len(b) for n, b in written.items()}, manifest, timings)
+        swap_in(target, files)
+    return BuildResult(target, {n: len(b) for n, b in files.items()}, manifest, timings)
 
 
 def _compose(config: Config, slug: str) -> Issue:
@@ -170,28 +156,14 @@ def check_target(target: Path, project: Path) -> None:
         )
 
 
-def swap_in(
-    target: Path,
-    files: dict[str, bytes],
-    late: Callable[[], dict[str, bytes]] | None = None,
-) -> dict[str, bytes]:
-    """Write ``files`` into a fresh folder beside ``target``, then rename it into place.
-
-    ``late`` gives files that are only ready once the others are written (the manifest, which
-    waits for the helper's MIME size): it is called before the rename, and its files are added.
-    Returns all the files written.
-    """
+def swap_in(target: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a fresh folder beside ``target``, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
     old: Path | None = None
-    files = dict(files)
     try:
         os.chmod(fresh, 0o755)  # mkdtemp makes it private; a build folder is for sharing
         _write_files(fresh, files)
-        if late is not None:
-            extra = late()
-            _write_files(fresh, extra)
-            files.update(extra)
         if target.exists():
             old = fresh.with_suffix(".old")
             target.rename(old)
@@ -207,7 +179,6 @@ def swap_in(
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    return files
 
 
 def _write_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -13,24 +13,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.util
+import importlib.metadata
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from publisher.cache import Cache
 from publisher.errors import RenderError
 from publisher.text import slugify
 
-if TYPE_CHECKING:
-    from publisher.helper import Helper, Pending
-
 MAX_WIDTH = 1200
 CACHE_FORMAT = "1"  # bump when encode_for_web changes what it makes of an image
-ENCODE_ALL = "publisher.images:encode_all"
 IMAGES_DIR = "images"
 # Formats written back as they are; everything else Pillow reads becomes JPEG (or PNG with alpha).
 KEPT_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -76,7 +71,6 @@ class ImageStore:
         self.collect = collect
         self.problems: list[str] = []
         self._done: dict[str, PreparedImage] = {}
-        self._prefetched: dict[Path, tuple[Pending, int]] = {}
 
     def resolve(self, src: str) -> PreparedImage:
         """The prepared image for ``src``; ``RenderError`` if unusable (see ``collect``)."""
@@ -91,45 +85,16 @@ class ImageStore:
                 self._done[src] = PreparedImage(url=f"{self.base}{IMAGES_DIR}/{name}")
         return self._done[src]
 
-    def prefetch(self, srcs: Iterable[str], helper: Helper) -> None:
-        """Start preparing the local images ``srcs`` in ``helper``; ``resolve`` collects them.
-
-        A source that cannot be found is left for ``resolve`` to report.
-        """
-        paths: list[Path] = []
-        for src in srcs:
-            if src.startswith(REMOTE_PREFIXES):
-                continue
-            try:
-                path = self.source_path(src)
-            except RenderError:
-                continue
-            if path not in self._prefetched and path not in paths:
-                paths.append(path)
-        if paths:
-            pending = helper.call(ENCODE_ALL, [str(path) for path in paths], self.max_width)
-            self._prefetched.update((path, (pending, n)) for n, path in enumerate(paths))
-
     def _prepare(self, src: str) -> PreparedImage:
         if src.startswith(REMOTE_PREFIXES):
             return PreparedImage(url=src)
         path = self.source_path(src)
-        data, suffix, size = self._encoded(path)
+        data, suffix, size = encode_for_web(path, self.max_width)
         digest = hashlib.sha256(data).hexdigest()[:10]
         name = f"{IMAGES_DIR}/{slugify(path.stem) or 'image'}-{digest}{suffix}"
         self.files[name] = data
         self.sources[name] = path
         return PreparedImage(url=f"{self.base}{name}", width=size[0], height=size[1], name=name)
-
-    def _encoded(self, path: Path) -> tuple[bytes, str, tuple[int | None, int | None]]:
-        prefetched = self._prefetched.get(path)
-        if prefetched is None:
-            return encode_for_web(path, self.max_width)
-        pending, index = prefetched
-        result = pending.result()[index]
-        if isinstance(result, RenderError):
-            raise result
-        return result  # type: ignore[no-any-return]
 
     def source_path(self, src: str) -> Path:
         """The image file under one of the roots; anything outside them is refused."""
@@ -177,32 +142,13 @@ def encode_for_web(
     return data, out_suffix, size
 
 
-def encode_all(paths: list[str], max_width: int = MAX_WIDTH) -> list[Any]:
-    """``encode_for_web`` of each file, a failure as its ``RenderError`` (a helper's call)."""
-    results: list[Any] = []
-    for path in paths:
-        try:
-            results.append(encode_for_web(Path(path), max_width))
-        except RenderError as exc:
-            results.append(exc)
-    return results
-
-
-def load_pillow() -> None:
-    """Import Pillow and its usual format plugins ahead of use (a helper's preload)."""
-    from PIL import Image, ImageOps  # noqa: F401
-
-    Image.preinit()
-
-
 @functools.cache
 def _pillow_version() -> str:
-    """Pillow's version without importing it (a re-encoded image depends on it)."""
-    spec = importlib.util.find_spec("PIL")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        with contextlib.suppress(OSError):
-            return (Path(folder) / "_version.py").read_text(encoding="utf-8")
-    return ""
+    """Pillow's installed version, from its package metadata: no need to import it."""
+    try:
+        return importlib.metadata.version("pillow")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a core dependency
+        return ""
 
 
 def _encode(

@@ -167,42 +167,15 @@ def copy_example(project: Path) -> None:
             shutil.copy(source, project / name)
 
 
-def test_the_command_with_its_helper_writes_what_one_process_writes(project):
-    # The command forks a helper for premailer and the MIME size; build_issue() alone does not.
+def test_the_command_writes_what_build_issue_writes(project):
     copy_example(project)
     command = [PYTHON, "-m", "publisher", "--project", str(project), "build", EXAMPLE]
     done = subprocess.run(
-        [*command, "--out", str(project / "forked")], env=subprocess_env(), capture_output=True
+        [*command, "--out", str(project / "command")], env=subprocess_env(), capture_output=True
     )
     assert done.returncode == 0, done.stderr
-    build_issue(load_config(project), EXAMPLE, out=project / "single")
-    assert snapshot(project / "forked") == snapshot(project / "single")
-
-
-def test_the_command_runs_premailer_in_a_forked_helper(project, tmp_path):
-    copy_example(project)
-    script = f"""
-import sys
-from publisher.cli import build as command
-from publisher.helper import Helper
-started = []
-real = Helper.start
-def start(preload):
-    helper = real(preload)
-    started.append((helper.forked, "premailer" in sys.modules))
-    return helper
-command.Helper.start = start
-from publisher.cli import main
-main(["--project", {str(project)!r}, "build", {EXAMPLE!r}], standalone_mode=False)
-print(started, *(name in sys.modules for name in ("premailer", "cssutils", "PIL")))
-"""
-    env = {**subprocess_env(), "PUBLISHER_CACHE_DIR": str(tmp_path / "empty")}
-    done = subprocess.run([PYTHON, "-c", script], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    # One helper, forked; premailer, cssutils and (with no image cached yet) Pillow were loaded
-    # there, never in this process.
-    assert done.stdout.splitlines()[-1] == "[(True, False)] False False False"
-    assert list((tmp_path / "empty" / "images").glob("*.json"))  # the helper filled the cache
+    build_issue(load_config(project), EXAMPLE, out=project / "api")
+    assert snapshot(project / "command") == snapshot(project / "api")
 
 
 def test_composing_checks_the_theme(project):

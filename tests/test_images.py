@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from publisher.errors import RenderError
-from publisher.helper import Helper
 from publisher.images import MAX_WIDTH, ImageStore
 from tests.conftest import PYTHON, subprocess_env
 
@@ -202,18 +201,3 @@ def test_a_damaged_or_unusable_cache_is_ignored(project, monkeypatch, tmp_path):
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(blocked))
     assert ImageStore([project], BASE).resolve("photo.jpg") == good
-
-
-def test_prefetched_images_are_the_images_resolve_would_make(project):
-    make_image(project / "images" / "wide.jpg", (2400, 1600))
-    make_image(project / "images" / "small.png", (120, 40), "PNG", mode="RGBA")
-    (project / "broken.jpg").write_bytes(b"not an image")
-    srcs = ["images/wide.jpg", "images/small.png", "broken.jpg", "missing.jpg", "../out.jpg"]
-    results = []
-    for prefetch in (False, True):
-        store = ImageStore([project], BASE, collect=True)
-        if prefetch:
-            store.prefetch([*srcs, "images/wide.jpg", "https://example.org/a.jpg"], Helper.local())
-        results.append(([store.resolve(src) for src in srcs], store.files, store.problems))
-    assert results[0] == results[1]
-    assert len(results[1][2]) == 3  # broken, missing and outside: each reported by resolve

@@ -1,4 +1,4 @@
-"""premailer's part of the email: the theme's CSS inlined, prepared ahead in a helper."""
+"""premailer's part of the email: the theme's CSS inlined through its public options."""
 
 from __future__ import annotations
 
@@ -19,24 +19,14 @@ def test_inlines_the_theme_css_and_keeps_the_rest():
     assert "color:red !important" in out  # MJML's own <style> left as it was
 
 
-def parsed(cache) -> set:
-    """premailer's cached CSS parses (stylesheets and declaration lists, called with validate)."""
-    return {key for key in cache if key[-1] == ("validate", False)}
+def test_no_legacy_attribute_lands_on_inline_text():
+    html = "<!doctype html><html><body><span class='k'>x</span><p class='k'>y</p></body></html>"
+    out = inline.inline_css(html, ".k { background-color: #ffeecc; text-align: center }")
+    assert '<span class="k" style="background-color:#fec; text-align:center">x</span>' in out
+    assert "bgcolor" not in out and "align=" not in out
 
 
-def test_prepare_parses_ahead_what_inline_css_then_reuses():
-    premailer = inline.load()
-    cache = premailer.premailer.function_cache.__globals__["cache"]  # premailer's parse cache
-    css = ".a { margin: 3px 5px } .b { padding: 7px } .c { border: 9px solid }"  # new here
-    before = parsed(cache)
-    inline.prepare(css)
-    prepared = parsed(cache)
-    # The stylesheet and each rule's declarations: if premailer's insides change, this says so.
-    assert len(prepared - before) == 4
-    assert inline.inline_css(HTML, css) == inline.inline_css(HTML, css)
-    assert parsed(cache) == prepared  # nothing was left to parse
-
-
-def test_prepare_never_raises():
-    inline.prepare("this is { not css")
-    inline.prepare("")
+def test_remote_stylesheets_are_never_fetched():
+    html = "<html><head><link rel='stylesheet' href='https://example.org/x.css'></head></html>"
+    out = inline.inline_css(html, ".a { color: #111111 }")
+    assert "example.org/x.css" in out  # left as it was, not fetched and inlined

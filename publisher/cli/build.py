@@ -7,10 +7,6 @@ from pathlib import Path
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.helper import Helper
-
-# What the helper process imports while this one imports and runs the rest of the build.
-HELPER_PRELOAD = ("publisher.inline:load", "publisher.mail.mime", "publisher.images:load_pillow")
 
 
 @click.command("build")
@@ -32,14 +28,9 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
     Writes email.html, email.txt, print.html (and print.pdf with --pdf) and manifest.json into
     build/<issue-slug>/. A failed build leaves the previous one as it was.
     """
-    # Started before the build's own imports, so that premailer's load in the helper overlaps them.
-    helper = Helper.start(HELPER_PRELOAD)
-    try:
-        from publisher.build import GMAIL_CLIP_BYTES, build_issue
+    from publisher.build import GMAIL_CLIP_BYTES, build_issue
 
-        result = build_issue(project.config, issue, out=out, pdf=pdf, helper=helper)
-    finally:
-        helper.close(wait=False)  # it exits on its own; this process is about to end too
+    result = build_issue(project.config, issue, out=out, pdf=pdf)
     for name, size in result.files.items():
         click.echo(f"{size:>10,} bytes  {name}")
     mime = result.manifest["email"]["mime_bytes"]

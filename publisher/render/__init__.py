@@ -13,7 +13,7 @@ from jinja2 import Environment
 from publisher.compose import register_check
 from publisher.config import Config
 from publisher.errors import RenderError
-from publisher.helper import Helper
+from publisher.inline import inline_css
 from publisher.model import Issue
 from publisher.render import email, text, web
 from publisher.render import print as print_edition
@@ -21,8 +21,6 @@ from publisher.render.context import IssueView, build_view
 from publisher.render.templates import environment
 from publisher.render.theme import THEME_NAME, Theme, load_theme
 
-PREPARE_CSS = "publisher.inline:prepare"
-INLINE_CSS = "publisher.inline:inline_css"
 _ENVIRONMENTS: dict[tuple[str, tuple[Path, ...]], tuple[Theme, Environment]] = {}
 
 
@@ -72,36 +70,22 @@ def theme_environment(name: str, templates: Path | None) -> tuple[Theme, Environ
 
 
 def render_issue(
-    issue: Issue,
-    templates: Path | None = None,
-    timings: dict[str, float] | None = None,
-    helper: Helper | None = None,
+    issue: Issue, templates: Path | None = None, timings: dict[str, float] | None = None
 ) -> Rendered:
-    """Render every output of an issue; ``templates`` is the project's theme folder.
-
-    premailer runs in ``helper`` when one is given (a build's helper process): it parses the
-    theme's CSS while the issue's MJML renders, then inlines it while the text, print and web
-    editions render here.
-    """
-    helper = helper or Helper.local()
+    """Render every output of an issue; ``templates`` is the project's theme folder."""
     theme, env = theme_environment(issue.theme, templates)
     with timed(timings, "jinja"):
-        css = email.render_css(env, theme)
-    with timed(timings, "premailer"):
-        helper.call(PREPARE_CSS, css)
-    with timed(timings, "jinja"):
         view = build_view(issue, theme)
+        css = email.render_css(env, theme)
         mjml_source = email.render_mjml(env, theme, view)
     with timed(timings, "mjml"):
         html = email.mjml_to_html(mjml_source, theme)
     with timed(timings, "premailer"):
-        inlined = helper.call(INLINE_CSS, html, css)
+        html = inline_css(html, css)
     with timed(timings, "text"):
         txt = text.render_text(env, theme, view)
     with timed(timings, "print"):
         printed = print_edition.render_print(env, theme, view)
     with timed(timings, "web"):
         pages = web.render_web(env, theme, view)
-    with timed(timings, "premailer"):
-        html = inlined.result()
     return Rendered(view, mjml_source, html, txt, printed, pages)

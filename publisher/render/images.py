@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from publisher.errors import RenderError
-from publisher.helper import Helper
 from publisher.images import ImageStore
 from publisher.model import Figure, Issue
 
@@ -48,17 +47,6 @@ def resolve_image(issue: Issue, figure: Figure) -> tuple[str, int | None, int | 
         return prepared.url, prepared.width, prepared.height
     name = PurePosixPath(parts.path).name
     return f"{issue.web_url}images/{quote(name)}", None, None
-
-
-def prefetch_images(issue: Issue, store: ImageStore, helper: Helper) -> None:
-    """Start preparing every local image of the issue's articles in ``helper`` (see ``store``)."""
-    srcs = []
-    for entry in issue.entries:
-        for figure in entry.article.figures:
-            parts = urlsplit(figure.src.strip())
-            if not parts.scheme and not parts.netloc and parts.path:
-                srcs.append(parts.path)  # the key resolve_image asks the store for
-    store.prefetch(srcs, helper)
 
 
 def local_images(issue: Issue, roots: list[Path]) -> dict[str, Path]:
