@@ -7,7 +7,6 @@ reported together in one ``ComposeError``, each with the line of the offending e
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,21 +24,10 @@ from publisher.issueformat import (
 )
 from publisher.library import Library
 from publisher.model import Article, Entry, Issue, Section
+from publisher.render.theme import theme_problems
 from publisher.text import slugify, suggest
 
 __all__ = ["Draft", "DraftEntry", "DraftSection", "compose_issue", "draft_issue", "issue_path"]
-
-# A check gets the composed issue and returns problems (``[]`` when all is well). The renderer
-# registers one for the theme: whether a theme exists is its concern, not the issue file's.
-IssueCheck = Callable[[Config, Issue], Iterable[str]]
-_CHECKS: list[IssueCheck] = []
-
-
-def register_check(check: IssueCheck) -> IssueCheck:
-    """Run ``check`` on every composed issue (usable as a decorator)."""
-    if check not in _CHECKS:
-        _CHECKS.append(check)
-    return check
 
 
 @dataclass(frozen=True)
@@ -50,6 +38,15 @@ class Draft:
     issue: Issue
     sections: tuple[DraftSection, ...]
     problems: tuple[str, ...]
+
+    def error(self) -> ComposeError:
+        """The error that refuses this issue: every problem of the file, in line order."""
+        count = len(self.problems)
+        return ComposeError(
+            f"the issue has {count} problem{'s' * (count > 1)}",
+            where=str(self.path),
+            problems=self.problems,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The table of contents as ``publisher issue show --json`` prints it."""
@@ -119,12 +116,7 @@ def compose_issue(config: Config, issue: str | Path) -> Issue:
     """The fully resolved issue, or ``ComposeError`` listing every problem of the file."""
     draft = draft_issue(config, issue)
     if draft.problems:
-        count = len(draft.problems)
-        raise ComposeError(
-            f"the issue has {count} problem{'s' * (count > 1)}",
-            where=str(draft.path),
-            problems=draft.problems,
-        )
+        raise draft.error()
     return draft.issue
 
 
@@ -144,8 +136,9 @@ def draft_issue(
     sections = _resolve(Library(config.articles_dir), sections, problems)
     result = _issue(header, sections)
     found = problems.in_order()
-    for check in _CHECKS:  # on the issue as far as it resolved: checks must not assume more
-        found.extend(check(config, result))
+    # Whether the theme exists is for the themes to say; an issue that names none that loads
+    # is refused here, so `issue show` reports what `build` would refuse.
+    found.extend(theme_problems(result.theme, config.templates_dir))
     return Draft(path, result, tuple(sections), tuple(found))
 
 

@@ -188,3 +188,20 @@ def test_composing_checks_the_theme(project):
     with pytest.raises(ComposeError) as info:
         compose_issue(load_config(project), "x")
     assert any("unknown theme 'missing'" in p for p in info.value.problems)
+
+
+def test_issue_show_refuses_an_unknown_theme_as_build_does(project):
+    # Each command in a fresh process: nothing imported earlier may decide what is checked.
+    copy_example(project)
+    path = project / "issues" / f"{EXAMPLE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("theme: default", "theme: nosuch"))
+    outputs = []
+    for command in (["issue", "show", EXAMPLE], ["build", EXAMPLE]):
+        done = subprocess.run(
+            [PYTHON, "-m", "publisher", "--project", str(project), *command],
+            env=subprocess_env(), capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 6, done.stderr
+        outputs.append(done.stderr.strip())
+    assert "unknown theme 'nosuch'" in outputs[0]
+    assert outputs[0] == outputs[1]

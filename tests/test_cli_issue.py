@@ -123,7 +123,8 @@ def test_show_lists_problems_and_exits_6(cli, config):
     result = cli("issue", "show", "t")
     assert result.exit_code == 6
     assert "1. bus-trail  (not in the library)  [lead]" in result.stdout
-    assert "  - line 4: section 'A', article 1: no article 'bus-trail'" in result.stdout
+    assert result.stderr.startswith("Error: the issue has 1 problem (")
+    assert "  - line 4: section 'A', article 1: no article 'bus-trail'" in result.stderr
     result = cli("issue", "show", "t", "--json")
     assert result.exit_code == 6
     data = json.loads(result.stdout)

@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from publisher import compose
-from publisher.compose import compose_issue, draft_issue, register_check
+from publisher.compose import compose_issue, draft_issue
 from publisher.config import load_config
 from publisher.errors import ComposeError
 from publisher.model import Sender
@@ -271,17 +270,6 @@ def test_newsletter_settings_are_validated_by_type(project):
         "newsletter.fax: unknown key (known: name, language, theme, base_url, organisation, "
         "address, from_name, from_email, reply_to, list_id)",
     ]
-
-
-def test_registered_checks_add_their_problems(config, monkeypatch):
-    monkeypatch.setattr(compose, "_CHECKS", [])
-
-    @register_check
-    def theme_exists(config, issue):
-        return [] if issue.theme == "default" else [f"theme: no theme {issue.theme!r}"]
-
-    write_issue(config, "t", "title: T\ntheme: fancy\nsections:\n- title: A\n  articles: [a]\n")
-    assert draft_issue(config, "t").problems[-1] == "theme: no theme 'fancy'"
 
 
 def test_text_is_normalised_to_nfc(config):

@@ -96,7 +96,7 @@ def show_command(project: Project, issue_name: str, as_json: bool) -> None:
     """Show the resolved table of contents of ISSUE, and its problems.
 
     Lists the sections and their articles with titles and excerpt modes. When the issue has
-    problems they are listed too and the exit status is 6.
+    problems, the error that `publisher build` would give follows and the exit status is 6.
     """
     draft = draft_issue(project.config, issue_name)
     if as_json:
@@ -104,7 +104,7 @@ def show_command(project: Project, issue_name: str, as_json: bool) -> None:
     else:
         click.echo(format_draft(draft, _relative(project, draft.path)))
     if draft.problems:
-        raise SystemExit(6)
+        raise draft.error()
 
 
 def format_draft(draft: Draft, path: str) -> str:
@@ -137,9 +137,6 @@ def format_draft(draft: Draft, path: str) -> str:
         "",
         f"{count} article{'s' * (count != 1)} in {sections} section{'s' * (sections != 1)}",
     ]
-    if draft.problems:
-        lines.append(f"{len(draft.problems)} problem{'s' * (len(draft.problems) > 1)}:")
-        lines += [f"  - {p}" for p in draft.problems]
     return "\n".join(lines)
 
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from publisher.compose import register_check
-from publisher.config import Config
 from publisher.errors import RenderError
 from publisher.inline import inline_css
 from publisher.model import Issue
@@ -19,7 +17,7 @@ from publisher.render import email, text, web
 from publisher.render import print as print_edition
 from publisher.render.context import IssueView, build_view
 from publisher.render.templates import environment
-from publisher.render.theme import THEME_NAME, Theme, load_theme
+from publisher.render.theme import Theme, load_theme
 
 _ENVIRONMENTS: dict[tuple[str, tuple[Path, ...]], tuple[Theme, Environment]] = {}
 
@@ -34,18 +32,6 @@ class Rendered:
     email_txt: str
     print_html: str
     web: dict[str, str]  # web edition pages by path: index.html, <article-slug>/index.html
-
-
-@register_check
-def theme_problems(config: Config, issue: Issue) -> list[str]:
-    """Composing an issue checks that its theme exists and its settings are valid."""
-    if not THEME_NAME.match(issue.theme):
-        return []  # the issue file's own check reports a malformed name
-    try:
-        load_theme(issue.theme, config.templates_dir)
-    except RenderError as exc:
-        return [f"theme: {exc.message}", *exc.problems]
-    return []
 
 
 @contextmanager

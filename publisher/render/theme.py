@@ -119,6 +119,17 @@ def load_theme(name: str, templates: Path | None = None) -> Theme:
     return Theme(name=name, dirs=tuple(dirs), settings=merged)
 
 
+def theme_problems(name: str, templates: Path | None = None) -> list[str]:
+    """What is wrong with the theme an issue names (``[]`` when it loads)."""
+    if not THEME_NAME.match(name):
+        return []  # the issue file's own check reports a malformed name
+    try:
+        load_theme(name, templates)
+    except RenderError as exc:
+        return [f"theme: {exc.message}", *exc.problems]
+    return []
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
