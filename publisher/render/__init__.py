@@ -10,7 +10,6 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from publisher.errors import RenderError
 from publisher.inline import inline_css
 from publisher.model import Issue
 from publisher.render import email, text, web
