@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import publisher.render as render  # noqa: E402
-from publisher import articlefile  # noqa: E402
-from publisher.compose import compose_issue  # noqa: E402
+from publisher.articles import file as articlefile  # noqa: E402
+from publisher.articles.library import Library  # noqa: E402
 from publisher.config import load_config  # noqa: E402
-from publisher.library import Library  # noqa: E402
+from publisher.issues.compose import compose_issue  # noqa: E402
 
 EXAMPLE = "ban-tin-vi-du-so-1"
 SIZES = (10, 50, 200)
@@ -115,7 +115,7 @@ def memory_pass(project: Path, issue: str) -> dict[str, int]:
 
 
 API_BUILD = (
-    "import sys; from pathlib import Path; from publisher.build import build_issue; "
+    "import sys; from pathlib import Path; from publisher.output.build import build_issue; "
     "from publisher.config import load_config; "
     "build_issue(load_config(Path(sys.argv[1])), sys.argv[2], out=Path(sys.argv[3]))"
 )

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from publisher.articles.library import Library  # noqa: E402
 from publisher.importers import read_source  # noqa: E402
+from publisher.importers.importing import ImportFailure, import_paths  # noqa: E402
 from publisher.importers.newstext import NewsTextImporter  # noqa: E402
-from publisher.importing import ImportFailure, import_paths  # noqa: E402
 from publisher.keywords import SEGMENTERS, KeywordSettings  # noqa: E402
 from publisher.keywords.segment import resolve  # noqa: E402
-from publisher.library import Library  # noqa: E402
 from publisher.model import Article  # noqa: E402
 from publisher.text import clean  # noqa: E402
 

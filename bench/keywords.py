@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher import articlefile  # noqa: E402
+from publisher.articles import file as articlefile  # noqa: E402
 from publisher.importers import pick_importer, read_source  # noqa: E402
 from publisher.keywords import nlp_available, suggest_keywords  # noqa: E402
 from publisher.keywords.document import article_texts  # noqa: E402
@@ -38,7 +38,7 @@ def articles(extra: list[Path]) -> list[tuple[str, Article]]:
     texts = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "samples").glob("*.txt"))
     for path in [*texts, *extra]:
         source = read_source(path)
-        fmt = "markdown" if path.suffix == ".md" else "news-text"
+        fmt = "article" if path.suffix == ".md" else "news-text"
         found.append((path.stem, pick_importer(source, fmt).parse(source).article))
     return found
 

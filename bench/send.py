@@ -101,7 +101,7 @@ def prepare_issue(project: Path) -> str:
     from publisher.config import load_config
 
     try:
-        build = importlib.import_module("publisher.build")
+        build = importlib.import_module("publisher.output.build")
     except ImportError:
         build = None
     issues = sorted((ROOT / "issues").glob("*.yaml"))
@@ -116,7 +116,7 @@ def prepare_issue(project: Path) -> str:
 
 
 def add_subscribers(database: Path, count: int) -> None:
-    from publisher.db import connect
+    from publisher.audience.database import connect
 
     conn = connect(database)
     conn.execute("DELETE FROM deliveries")

@@ -61,8 +61,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     },
     "upload": {
         "to": (str, ""),
+        # Pages and the feed change when an issue is corrected or added: keep them fresh.
         "cache_pages": (str, "public, max-age=300"),
         "cache_feed": (str, "public, max-age=300"),
+        # Image names carry a hash of their bytes (see render.images), so they never change.
         "cache_images": (str, "public, max-age=31536000, immutable"),
         "cache_files": (str, "public, max-age=86400"),
     },

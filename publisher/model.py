@@ -11,6 +11,9 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
+# What the build leaves in the email for the send step to fill per subscriber, in this order.
+TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -31,7 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Caches (``publisher.cache``) go to a folder of this test run, for subprocesses too."""
+    """Caches (``publisher.render.cache``) go to a folder of this test run, for subprocesses too."""
     old = os.environ.get("PUBLISHER_CACHE_DIR")
     os.environ["PUBLISHER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     yield

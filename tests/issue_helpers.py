@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.config import Config, load_config
 from publisher.model import Article, Figure
 

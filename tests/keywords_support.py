@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.keywords.document import article_texts
 from publisher.model import Article, Figure
 from publisher.text import clean

@@ -6,10 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
+from publisher.audience.database import open_project_db
+from publisher.audience.subscribers import SubscriberList
 from publisher.config import load_config
-from publisher.db import open_project_db
 from publisher.model import Subscriber
-from publisher.subscribers import SubscriberList
 
 SUBJECT = "Bản tin Dân tộc số 1: Tăng cường giao lưu, trao đổi kinh nghiệm"
 PARAGRAPH = (

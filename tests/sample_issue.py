@@ -123,8 +123,8 @@ EXAMPLE = "ban-tin-vi-du-so-1"
 
 def example_issue(theme: str | None = None) -> Issue:
     """The example issue of the example newsletter in this repository, composed."""
-    from publisher.compose import compose_issue
     from publisher.config import load_config
+    from publisher.issues.compose import compose_issue
     from tests.conftest import ROOT
 
     issue = compose_issue(load_config(ROOT), EXAMPLE)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.errors import InputError
 from publisher.model import Article, Figure, Provenance
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from publisher import build as build_module
-from publisher.build import build_issue
-from publisher.compose import compose_issue
 from publisher.config import load_config
 from publisher.errors import ComposeError, PublisherError, RenderError
-from publisher.mail.mime import encoded_size
+from publisher.issues.compose import compose_issue
+from publisher.output import build as build_module
+from publisher.output.build import build_issue
+from publisher.render.mime import encoded_size
 from tests.conftest import PYTHON, ROOT, subprocess_env
 from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
 

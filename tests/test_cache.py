@@ -6,7 +6,7 @@ import hashlib
 import os
 import time
 
-from publisher.cache import KEEP_DAYS, Cache
+from publisher.render.cache import KEEP_DAYS, Cache
 
 DAY = 86400
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from publisher.compose import compose_issue, draft_issue
 from publisher.config import load_config
 from publisher.errors import ComposeError
+from publisher.issues.compose import compose_issue, draft_issue
 from publisher.model import Sender
 from tests.issue_helpers import make_project, write_issue
 

@@ -1,6 +1,6 @@
 import pytest
 
-from publisher.dates import find_datetime, parse_date_line
+from publisher.importers.newstext.dates import find_datetime, parse_date_line
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher import articlefile
-from publisher.compose import compose_issue
+from publisher.articles import file as articlefile
+from publisher.articles.library import Library
 from publisher.config import load_config
-from publisher.library import Library
+from publisher.issues.compose import compose_issue
 from tests.conftest import ROOT
 
 EXAMPLE_ISSUE = "ban-tin-vi-du-so-1"

@@ -6,7 +6,7 @@ from datetime import date
 
 import feedparser
 
-from publisher.feed import IssueSummary, atom_feed, newest_first
+from publisher.output.feed import IssueSummary, atom_feed, newest_first
 
 SITE = "https://news.example.org/"
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from publisher.errors import RenderError
-from publisher.images import MAX_WIDTH, ImageStore
+from publisher.render.images import MAX_WIDTH, ImageStore
 from tests.conftest import PYTHON, subprocess_env
 
 BASE = "https://news.example.org/issues/so-1/"
@@ -168,7 +168,7 @@ def test_a_cached_image_is_the_same_image(project, monkeypatch, tmp_path, size):
 def test_a_cached_image_does_not_load_pillow(project, tmp_path):
     make_image(project / "photo.jpg", (2400, 1600))
     script = (
-        "import sys; from pathlib import Path; from publisher.images import ImageStore\n"
+        "import sys; from pathlib import Path; from publisher.render.images import ImageStore\n"
         f"store = ImageStore([Path({str(project)!r})])\n"
         "prepared = store.resolve('photo.jpg')\n"
         "print(prepared.width, prepared.height, 'PIL' in sys.modules)\n"

@@ -115,7 +115,7 @@ def test_failed_write_leaves_nothing_half_written(cli, project, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("publisher.library.os.replace", broken_replace)
+    monkeypatch.setattr("publisher.articles.library.os.replace", broken_replace)
     changed = project / "changed.txt"
     changed.write_text(GOOD_EN.read_text(encoding="utf-8").replace("Thursday", "Friday"))
     result = cli("import", str(GOOD_VI), str(changed))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher import inline
+from publisher.render import inline
 
 HTML = (
     "<!doctype html><html><head><style>@media (max-width:480px){.a{color:red !important}}"

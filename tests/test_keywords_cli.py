@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.keywords import segment
 from tests.keywords_support import FIXTURES
 

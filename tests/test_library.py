@@ -1,7 +1,7 @@
 import pytest
 
+from publisher.articles.library import Library
 from publisher.errors import LibraryError
-from publisher.library import Library
 from publisher.model import Article, Provenance
 
 

@@ -12,7 +12,7 @@ from publisher.errors import ConfigError
 from publisher.mail.built import load_built_issue
 from publisher.mail.headers import HeaderError, encoded_words
 from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
-from publisher.mail.mime import alternative
+from publisher.render.mime import alternative
 from tests.mailkit import HTML, SUBJECT, TEXT, make_build, write_settings
 
 TOKEN = "tok-EN_123abc"

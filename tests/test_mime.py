@@ -1,6 +1,6 @@
 from email import message_from_bytes, policy
 
-from publisher.mail.mime import MAX_LINE_OCTETS, alternative, encode_part, encoded_size
+from publisher.render.mime import MAX_LINE_OCTETS, alternative, encode_part, encoded_size
 
 VI = "Hai cơ quan làm công tác dân tộc chụp ảnh lưu niệm. " * 40
 

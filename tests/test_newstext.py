@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.importers import pick_importer, read_source
 from tests.conftest import FIXTURES, PYTHON, SHARED, subprocess_env
 

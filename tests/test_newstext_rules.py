@@ -271,7 +271,7 @@ _LINES = _fixture_lines()
 )
 def test_any_mix_of_lines_imports_or_fails_cleanly(lines, language):
     """Whatever order scraped lines come in: an article that round-trips, or an InputError."""
-    from publisher import articlefile
+    from publisher.articles import file as articlefile
 
     source = Source("x.txt", "\n".join(lines), "", "utf-8")
     try:

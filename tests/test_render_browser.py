@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from publisher.images import ImageStore
 from publisher.model import Entry, Section
 from publisher.render import render_issue
-from publisher.render.images import local_images, preparing_images
+from publisher.render.images import ImageStore, local_images, preparing_images
 from tests.conftest import ROOT
 from tests.sample_issue import article, example_issue
 

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from publisher.build import build_issue
 from publisher.config import load_config
+from publisher.output.build import build_issue
 from tests.sample_issue import sample_issue, write_sample_images
 
 

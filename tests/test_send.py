@@ -7,8 +7,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from publisher.audience.database import open_project_db
 from publisher.config import load_config
-from publisher.db import open_project_db
 from publisher.mail.ledger import SendLock
 from publisher.model import Subscriber
 from tests.mailkit import SUBJECT, add_subscribers, make_build, people, write_settings

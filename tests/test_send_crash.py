@@ -12,8 +12,8 @@ import time
 
 import pytest
 
+from publisher.audience.database import open_project_db
 from publisher.config import load_config
-from publisher.db import open_project_db
 from publisher.mail.ledger import Ledger
 from tests.conftest import PYTHON, subprocess_env
 from tests.mailkit import add_subscribers, make_build, people, write_settings

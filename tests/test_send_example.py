@@ -13,8 +13,8 @@ from tests.mailkit import SETTINGS, add_subscribers
 
 
 def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
-    build = pytest.importorskip("publisher.build")
-    pytest.importorskip("publisher.compose")
+    build = pytest.importorskip("publisher.output.build")
+    pytest.importorskip("publisher.issues.compose")
     issues = sorted((ROOT / "issues").glob("*.yaml"))
     if not issues or not (ROOT / "publisher.toml").exists():
         pytest.skip("the repository has no example issue")

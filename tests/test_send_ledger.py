@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from publisher.audience.database import open_project_db
 from publisher.config import load_config
-from publisher.db import open_project_db
 from publisher.mail.dispatch import Dispatcher
 from publisher.mail.ledger import Job, Ledger
 from publisher.mail.message import Recipient

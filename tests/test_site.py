@@ -11,8 +11,8 @@ from PIL import Image
 
 from publisher.config import load_config
 from publisher.errors import ComposeError
+from publisher.output.site import MARKER, build_site
 from publisher.render.web import Page
-from publisher.site import MARKER, build_site
 from publisher.upload import DirectoryDestination, run_upload, site_files
 from publisher.upload.s3 import S3Destination, make_client
 from tests.conftest import ROOT

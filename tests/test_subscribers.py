@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from publisher.audience.database import open_project_db
+from publisher.audience.subscribers import SubscriberList, clean_text, escape_cell, unescape_cell
 from publisher.config import load_config
-from publisher.db import open_project_db
-from publisher.subscribers import SubscriberList, clean_text, escape_cell, unescape_cell
 
 CSV = (
     "Email,Name,Language,consent_source,consent_time\n"

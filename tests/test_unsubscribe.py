@@ -12,7 +12,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 
 from publisher.model import Subscriber
-from publisher.unsubscribe import make_app
+from publisher.web.unsubscribe import make_app
 from tests.conftest import PYTHON, subprocess_env
 from tests.mailkit import add_subscribers
 from tests.smtpserver import free_port

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
+from publisher.articles.library import Library
 from publisher.cli import Project, pass_project
-from publisher.importing import ImportFailure, import_paths
+from publisher.importers.importing import ImportFailure, import_paths
 from publisher.keywords import KeywordSettings, edit_keywords
-from publisher.library import Library
 from publisher.model import Article
 
-FORMATS = ["auto", "news-text", "markdown"]
+FORMATS = ["auto", "news-text", "article", "markdown"]  # markdown: the former name of article
 
 
 def _echo_json(data: object) -> None:

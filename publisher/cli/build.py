@@ -28,7 +28,7 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
     Writes email.html, email.txt, print.html (and print.pdf with --pdf) and manifest.json into
     build/<issue-slug>/. A failed build leaves the previous one as it was.
     """
-    from publisher.build import GMAIL_CLIP_BYTES, build_issue
+    from publisher.output.build import GMAIL_CLIP_BYTES, build_issue
 
     result = build_issue(project.config, issue, out=out, pdf=pdf)
     for name, size in result.files.items():

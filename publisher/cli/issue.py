@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.compose import Draft, draft_issue
-from publisher.issuefile import add_articles, new_issue, remove_articles
+from publisher.issues.compose import IssueDraft, draft_issue
+from publisher.issues.edit import add_articles, new_issue, remove_articles
 
 
 @click.group()
@@ -107,7 +107,7 @@ def show_command(project: Project, issue_name: str, as_json: bool) -> None:
         raise draft.error()
 
 
-def format_draft(draft: Draft, path: str) -> str:
+def format_draft(draft: IssueDraft, path: str) -> str:
     """A readable table of contents for the terminal."""
     issue = draft.issue
     facts = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.site import build_site
+from publisher.output.site import build_site
 
 
 @click.command("site")

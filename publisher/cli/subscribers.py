@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from publisher.audience.database import open_project_db
+from publisher.audience.subscribers import SubscriberList
 from publisher.cli import Project, pass_project
-from publisher.db import open_project_db
 from publisher.model import SUBSCRIBER_STATUSES
-from publisher.subscribers import SubscriberList
 
 STATUS = click.Choice(SUBSCRIBER_STATUSES)
 

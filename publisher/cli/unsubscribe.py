@@ -7,9 +7,9 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import click
 
+from publisher.audience.database import database_path
 from publisher.cli import Project, pass_project
-from publisher.db import database_path
-from publisher.unsubscribe import UnsubscribeApp
+from publisher.web.unsubscribe import UnsubscribeApp
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -29,7 +29,7 @@ def serve_unsubscribe(project: Project, port: int, host: str) -> None:
     """Serve one-click unsubscribe (RFC 8058) for local use; deploy the WSGI app for real.
 
     POST <path>/<token> with List-Unsubscribe=One-Click unsubscribes; GET shows a page
-    with a button. The WSGI application is publisher.unsubscribe:application.
+    with a button. The WSGI application is publisher.web.unsubscribe:application.
     """
     app = UnsubscribeApp(database_path(project.config))
     with make_server(host, port, app, handler_class=_QuietHandler) as server:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from publisher.errors import InputError
+from publisher.importers.articlefile import ArticleFileImporter
 from publisher.importers.base import Importer, ImportResult, Source, read_source
-from publisher.importers.markdown import MarkdownImporter
 from publisher.importers.newstext import NewsTextImporter
 
 IMPORTERS: dict[str, Importer] = {
-    MarkdownImporter.name: MarkdownImporter(),
+    ArticleFileImporter.name: ArticleFileImporter(),
     NewsTextImporter.name: NewsTextImporter(),
 }
+
+# Former names of formats, still accepted: ``markdown`` was the article file's.
+ALIASES = {"markdown": ArticleFileImporter.name}
 
 __all__ = ["IMPORTERS", "ImportResult", "Importer", "Source", "pick_importer", "read_source"]
 
@@ -19,7 +22,7 @@ def pick_importer(source: Source, fmt: str = "auto") -> Importer:
     """The importer named by ``fmt``, or the one that scores the source highest."""
     if fmt != "auto":
         try:
-            return IMPORTERS[fmt]
+            return IMPORTERS[ALIASES.get(fmt, fmt)]
         except KeyError:
             known = ", ".join(["auto", *IMPORTERS])
             raise InputError(f"unknown format {fmt!r} (known: {known})") from None

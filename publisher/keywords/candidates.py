@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from publisher.keywords.document import Block, Document, Unit
+from publisher.keywords.document import Block, Document, Word
 from publisher.keywords.words import stopwords
 
 MIN_OCCURRENCES = 2
@@ -37,7 +37,7 @@ class Context:
 class Stat:
     """What the text says about one candidate phrase (keyed by its units' lower case)."""
 
-    units: tuple[Unit, ...]  # as at its first occurrence
+    units: tuple[Word, ...]  # as at its first occurrence
     places: Places
     language: str
 
@@ -123,7 +123,7 @@ def _context(size: int, places: Places, vietnamese: bool) -> Context:
     return Context(surfaces, left, right, cuts)
 
 
-def _joined(a: Unit | None, b: Unit | None, stop: frozenset[str], vietnamese: bool) -> bool:
+def _joined(a: Word | None, b: Word | None, stop: frozenset[str], vietnamese: bool) -> bool:
     """Two units meeting at capitalised syllables (``Hà`` ``Nội``, not ``Dân tộc`` ``Hà Nội``).
 
     English capitals at the start of a sentence or in a title case headline say nothing, nor

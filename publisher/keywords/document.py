@@ -23,7 +23,7 @@ Segment = Callable[[list[str]], list[str]]
 
 
 @dataclass(frozen=True)
-class Unit:
+class Word:
     """One word of a block, as written (NFC), with what keyword rules need to know about it."""
 
     text: str
@@ -34,7 +34,7 @@ class Unit:
     weak_case: bool  # opens a sentence, sits in the title or expands an acronym
 
 
-Block = tuple[Unit, ...]
+Block = tuple[Word, ...]
 
 
 @dataclass(frozen=True)
@@ -166,10 +166,10 @@ def _units(
 
 
 @lru_cache(maxsize=1 << 16)
-def _unit(group: str, language: str, weak: bool) -> Unit:
+def _unit(group: str, language: str, weak: bool) -> Word:
     """One unit (units are immutable, and most words of a text come back many times)."""
     size = group.count(" ") + 1
-    return Unit(
+    return Word(
         text=group,
         key=unit_key(group, language, weak),
         syllables=size,

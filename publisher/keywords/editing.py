@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from publisher.articles.library import Library
 from publisher.keywords.suggest import article_glossary, suggest_keywords
-from publisher.library import Library
 from publisher.model import Article
 from publisher.text import clean
 

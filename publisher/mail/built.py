@@ -10,8 +10,6 @@ from typing import Any
 from publisher.config import Config
 from publisher.errors import SendError
 
-TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
-
 
 @dataclass(frozen=True)
 class BuiltIssue:

@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from publisher.db import transaction
+from publisher.audience.database import transaction
+from publisher.audience.subscribers import now
 from publisher.errors import SendError
 from publisher.mail.message import Recipient
-from publisher.subscribers import now
 
 STATES = ("queued", "sending", "sent", "failed", "suppressed")
 BATCH = 500

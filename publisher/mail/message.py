@@ -19,9 +19,10 @@ from email.utils import format_datetime
 
 from publisher.config import Config
 from publisher.errors import ConfigError
-from publisher.mail.built import TOKENS, BuiltIssue
+from publisher.mail.built import BuiltIssue
 from publisher.mail.headers import HeaderError, address, check, unstructured
-from publisher.mail.mime import MAX_LINE_OCTETS, encode_part
+from publisher.model import TOKENS
+from publisher.render.mime import MAX_LINE_OCTETS, encode_part
 
 NAME_FALLBACK = {"vi": "bạn", "en": "reader"}
 ONE_CLICK = "List-Unsubscribe=One-Click"

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.audience.database import database_path, open_project_db
+from publisher.audience.subscribers import SubscriberList, normalise_email
 from publisher.config import Config
-from publisher.db import database_path, open_project_db
 from publisher.errors import ConfigError, SendError
 from publisher.mail.built import BuiltIssue, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
@@ -28,7 +29,6 @@ from publisher.mail.transports import (
     TransportError,
     transport_factory,
 )
-from publisher.subscribers import SubscriberList, normalise_email
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from publisher.inline import inline_css
 from publisher.model import Issue
 from publisher.render import email, text, web
 from publisher.render import print as print_edition
 from publisher.render.context import IssueView, build_view
+from publisher.render.inline import inline_css
 from publisher.render.templates import environment
 from publisher.render.theme import Theme, load_theme
 

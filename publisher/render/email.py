@@ -14,9 +14,9 @@ import mjml
 from jinja2 import Environment
 
 from publisher.errors import PublisherError, RenderError
-from publisher.inline import CSS_TEMPLATE
 from publisher.render import templates
 from publisher.render.context import IssueView
+from publisher.render.inline import CSS_TEMPLATE
 from publisher.render.theme import Theme
 
 _POSITION = re.compile(r"at position (\d+):(\d+)")

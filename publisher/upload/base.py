@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from publisher.config import SCHEMA
+
 # Text types get an explicit charset: without one, browsers guess (and guess wrong for Vietnamese).
 TEXT_TYPES = {
     ".html": "text/html",
@@ -28,13 +30,9 @@ TEXT_TYPES = {
 FEED_NAMES = {"feed.xml": "application/atom+xml"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico"}
 
+# Cache-Control per kind of file, from ``[upload]`` in publisher.toml (see its schema).
 DEFAULT_CACHE = {
-    # Pages and the feed change when an issue is corrected or added: keep them fresh.
-    "cache_pages": "public, max-age=300",
-    "cache_feed": "public, max-age=300",
-    # Image names carry a hash of their bytes (see publisher.images), so they never change.
-    "cache_images": "public, max-age=31536000, immutable",
-    "cache_files": "public, max-age=86400",
+    key: default for key, (_, default) in SCHEMA["upload"].items() if key.startswith("cache_")
 }
 
 

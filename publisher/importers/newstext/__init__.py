@@ -14,7 +14,7 @@ from typing import ClassVar
 from publisher.errors import InputError
 from publisher.importers.base import ImportResult, Source
 from publisher.importers.newstext.body import assemble
-from publisher.importers.newstext.draft import Draft
+from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import strip_page, take_trailing_lead
 from publisher.importers.newstext.header import parse_header
 from publisher.importers.newstext.units import split_units
@@ -35,7 +35,7 @@ class NewsTextImporter:
 
     def parse(self, source: Source, *, language: str | None = None) -> ImportResult:
         check_text(source.text, source.name)
-        draft = Draft(language or detect_language(source.text))
+        draft = ArticleDraft(language or detect_language(source.text))
         units = strip_page(split_units(source.text), draft)
         units, tail_lead = take_trailing_lead(units)
         start = parse_header(units, draft)
@@ -44,7 +44,7 @@ class NewsTextImporter:
         assemble(units[start:], tail_lead, draft)
         return ImportResult(self._article(draft, source), draft.warnings)
 
-    def _article(self, draft: Draft, source: Source) -> Article:
+    def _article(self, draft: ArticleDraft, source: Source) -> Article:
         published = draft.published.value if draft.published else None
         if draft.published is None:
             draft.warn("no publication date found")

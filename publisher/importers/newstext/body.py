@@ -14,10 +14,10 @@ from publisher.importers.newstext.captions import (
     parse_caption,
     split_photo_tail,
 )
-from publisher.importers.newstext.draft import Draft
+from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import apply_footer, split_footer
 from publisher.importers.newstext.units import (
-    Unit,
+    Line,
     ends_sentence,
     is_list_item,
     is_numbered_heading,
@@ -36,7 +36,7 @@ class Item:
     caption: Caption | None = None
 
 
-def assemble(body: list[Unit], tail_lead: Unit | None, draft: Draft) -> None:
+def assemble(body: list[Line], tail_lead: Line | None, draft: ArticleDraft) -> None:
     """Fill lead, paragraphs and figures from the body units (and a lead found at the end)."""
     body, footer = split_footer(body, draft.language)
     lead_at = -1
@@ -55,7 +55,7 @@ def assemble(body: list[Unit], tail_lead: Unit | None, draft: Draft) -> None:
         draft.warn("no article text below the title")
 
 
-def _tagged(text: str, draft: Draft) -> str:
+def _tagged(text: str, draft: ArticleDraft) -> str:
     found = take_source_tag(text)
     if found is None:
         return text
@@ -63,7 +63,7 @@ def _tagged(text: str, draft: Draft) -> str:
     return found[1]
 
 
-def _find_tagged_lead(body: list[Unit], draft: Draft) -> int:
+def _find_tagged_lead(body: list[Line], draft: ArticleDraft) -> int:
     """The index of a lead opening with a source tag among the first units, else -1."""
     for idx, unit in enumerate(body[:5]):
         found = take_source_tag(unit.text)
@@ -74,7 +74,7 @@ def _find_tagged_lead(body: list[Unit], draft: Draft) -> int:
     return -1
 
 
-def _classify(body: list[Unit], lead_at: int, draft: Draft, spaced: bool) -> list[Item]:
+def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool) -> list[Item]:
     items: list[Item] = []
     for idx, unit in enumerate(body):
         text = unit.text
@@ -93,7 +93,7 @@ def _classify(body: list[Unit], lead_at: int, draft: Draft, spaced: bool) -> lis
     return items
 
 
-def _item(unit: Unit, items: list[Item], draft: Draft, spaced: bool) -> list[Item]:
+def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> list[Item]:
     text = unit.text
     found = parse_caption(text)
     previous = items[-1] if items else None
@@ -139,7 +139,7 @@ def _could_be_caption(text: str, spaced: bool) -> bool:
     return not text.endswith(":") and (words <= 12 or (spaced and words <= 25))
 
 
-def _drop_pull_quotes(items: list[Item], draft: Draft) -> None:
+def _drop_pull_quotes(items: list[Item], draft: ArticleDraft) -> None:
     """Drop short lines repeated word for word inside a longer paragraph (pull quotes)."""
     candidates = [
         i
@@ -161,7 +161,7 @@ def _drop_pull_quotes(items: list[Item], draft: Draft) -> None:
             del texts[idx]
 
 
-def _place(items: list[Item], lead_at: int, draft: Draft) -> None:
+def _place(items: list[Item], lead_at: int, draft: ArticleDraft) -> None:
     """Pick the lead, group list items, and number each figure by the paragraphs before it."""
     if not draft.lead:
         first = next((i for i in items if i.kind in ("lead", "p")), None)

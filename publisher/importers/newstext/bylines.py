@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from publisher.dates import FoundDate, find_datetime
+from publisher.importers.newstext.dates import FoundDate, find_datetime
 
 _OUTLETS = {
     "tuổi trẻ", "tuổi trẻ online", "thanh niên", "dân trí", "vietnamnet", "lao động",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publisher.dates import FoundDate
 from publisher.importers.newstext.bylines import Byline
+from publisher.importers.newstext.dates import FoundDate
 from publisher.model import Figure
 
 
 @dataclass
-class Draft:
+class ArticleDraft:
     """Mutable fields filled in by the header, body and footer passes."""
 
     language: str

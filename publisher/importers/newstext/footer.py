@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import re
 
-from publisher.dates import parse_date_line
 from publisher.importers.newstext import boiler
 from publisher.importers.newstext.bylines import Byline, parse_bare_name, parse_byline
 from publisher.importers.newstext.captions import Caption, is_credit_only, parse_caption
-from publisher.importers.newstext.draft import Draft
-from publisher.importers.newstext.units import Unit, ends_sentence
+from publisher.importers.newstext.dates import parse_date_line
+from publisher.importers.newstext.draft import ArticleDraft
+from publisher.importers.newstext.units import Line, ends_sentence
 
 _GLUED_THEO = re.compile(r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn:?)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)")
 
 
-def strip_page(units: list[Unit], draft: Draft) -> list[Unit]:
+def strip_page(units: list[Line], draft: ArticleDraft) -> list[Line]:
     """Drop widget, share and copyright lines; take the keywords from keyword lines."""
     kept = [u for u in units if not boiler.is_widget(u.text)]
-    out: list[Unit] = []
+    out: list[Line] = []
     i = 0
     while i < len(kept):
         words = boiler.keyword_line(kept[i].text)
@@ -38,7 +38,7 @@ def strip_page(units: list[Unit], draft: Draft) -> list[Unit]:
     return out
 
 
-def take_trailing_lead(units: list[Unit]) -> tuple[list[Unit], Unit | None]:
+def take_trailing_lead(units: list[Line]) -> tuple[list[Line], Line | None]:
     """The lead some scrapers put last, after a wider gap than any other in the text."""
     if len(units) < 4:
         return units, None
@@ -54,7 +54,7 @@ def _is_meta(text: str) -> bool:
     return parse_byline(text, "vi") is not None or boiler.is_comment_meta(text)
 
 
-def split_footer(body: list[Unit], language: str) -> tuple[list[Unit], list[Unit]]:
+def split_footer(body: list[Line], language: str) -> tuple[list[Line], list[Line]]:
     """The body before the article's end, and the end (byline, notes, lists, comments)."""
     body = _unglue_last(body, language)
     for idx in range(1, len(body)):
@@ -63,7 +63,7 @@ def split_footer(body: list[Unit], language: str) -> tuple[list[Unit], list[Unit
     return body, []
 
 
-def apply_footer(footer: list[Unit], draft: Draft, paragraphs: int) -> None:
+def apply_footer(footer: list[Line], draft: ArticleDraft, paragraphs: int) -> None:
     """Bylines, dates and credits from the end of the article; the rest is dropped."""
     dropped: list[str] = []
     section = ""
@@ -93,7 +93,7 @@ def apply_footer(footer: list[Unit], draft: Draft, paragraphs: int) -> None:
         draft.warn(f"dropped {len(dropped)} line(s) after the article's byline: {sample!r}")
 
 
-def _starts_footer(body: list[Unit], idx: int, language: str) -> bool:
+def _starts_footer(body: list[Line], idx: int, language: str) -> bool:
     text = body[idx].text
     if boiler.related_heading(text) == "bare" or boiler.is_comments_heading(text):
         return True
@@ -136,7 +136,7 @@ def _footer_byline(text: str, language: str, first: bool) -> Byline | None:
     return None
 
 
-def _unglue_last(body: list[Unit], language: str) -> list[Unit]:
+def _unglue_last(body: list[Line], language: str) -> list[Line]:
     """Split a byline glued to the end of the last paragraph (``... mới. Theo Lyn (Khám Phá)``)."""
     if not body:
         return body
@@ -145,7 +145,7 @@ def _unglue_last(body: list[Unit], language: str) -> list[Unit]:
     if len(parts) < 2 or parse_byline(parts[-1], language) is None:
         return body
     head = " ".join(parts[:-1]).strip()
-    return [*body[:-1], Unit(head, last.gap), Unit(parts[-1], 0)]
+    return [*body[:-1], Line(head, last.gap), Line(parts[-1], 0)]
 
 
 def _credit_figure(credit: Caption | None, paragraphs: int):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from publisher.dates import FoundDate, parse_date_line
 from publisher.importers.newstext.bylines import (
     parse_bare_name,
     parse_byline,
@@ -12,14 +11,15 @@ from publisher.importers.newstext.bylines import (
     split_title_suffix,
     take_source_tag,
 )
-from publisher.importers.newstext.draft import Draft
-from publisher.importers.newstext.units import Unit, ends_sentence
+from publisher.importers.newstext.dates import FoundDate, parse_date_line
+from publisher.importers.newstext.draft import ArticleDraft
+from publisher.importers.newstext.units import Line, ends_sentence
 from publisher.text import fold
 
 MAX_TITLE_WORDS = 35
 
 
-def parse_header(units: list[Unit], draft: Draft) -> int:
+def parse_header(units: list[Line], draft: ArticleDraft) -> int:
     """Fill kicker, title, date and byline from the top; the index where the body starts."""
     i = _skip_meta(units, 0, draft)
     if i >= len(units):
@@ -51,7 +51,7 @@ def is_title_like(text: str) -> bool:
     return not (words > 22 and text.endswith("."))
 
 
-def date_at(units: list[Unit], i: int, language: str) -> tuple[FoundDate, int] | None:
+def date_at(units: list[Line], i: int, language: str) -> tuple[FoundDate, int] | None:
     """A date on line ``i``, or split over up to five short lines (``23\\nJul\\n2012``)."""
     found = parse_date_line(units[i].text, language)
     if found:
@@ -69,7 +69,7 @@ def date_at(units: list[Unit], i: int, language: str) -> tuple[FoundDate, int] |
     return best
 
 
-def _skip_meta(units: list[Unit], i: int, draft: Draft) -> int:
+def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
     """Past date lines and ``By`` bylines that come before the title."""
     while i < len(units):
         dated = date_at(units, i, draft.language)
@@ -86,7 +86,7 @@ def _skip_meta(units: list[Unit], i: int, draft: Draft) -> int:
     return i
 
 
-def _is_kicker(units: list[Unit], i: int) -> bool:
+def _is_kicker(units: list[Line], i: int) -> bool:
     """A short line ending in ``:`` (or a short capitalised label) right above the title."""
     if i + 1 >= len(units):
         return False
@@ -112,7 +112,7 @@ def _is_kicker(units: list[Unit], i: int) -> bool:
     )
 
 
-def _after_title(units: list[Unit], i: int, draft: Draft) -> int:
+def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
     """Dates, bylines and a repeated title between the title and the text."""
     start = i
     while i < len(units) and i - start < 6:
@@ -149,7 +149,7 @@ def _after_title(units: list[Unit], i: int, draft: Draft) -> int:
     return i
 
 
-def _meta_follows(units: list[Unit], i: int, language: str) -> bool:
+def _meta_follows(units: list[Line], i: int, language: str) -> bool:
     """Whether a byline or date line comes next (so the line before it is a standfirst)."""
     if i >= len(units):
         return False
@@ -184,7 +184,7 @@ def title_from_text(text: str) -> str:
     return " ".join(sentence.split()[:12]).rstrip(",;:") + "…"
 
 
-def _split_glued(unit: Unit, draft: Draft) -> bool:
+def _split_glued(unit: Line, draft: ArticleDraft) -> bool:
     """One line holding the title and the lead run together: guess where the title ends."""
     words = unit.text.split()
     best, best_score = None, None

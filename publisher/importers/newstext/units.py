@@ -18,7 +18,7 @@ NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\w"
 
 
 @dataclass
-class Unit:
+class Line:
     """One line of text (or several joined), and the number of blank lines before it."""
 
     text: str
@@ -50,24 +50,24 @@ def is_numbered_heading(text: str) -> bool:
     )
 
 
-def split_units(text: str) -> list[Unit]:
+def split_units(text: str) -> list[Line]:
     """Non-blank lines as units (NBSP-only lines are blank), link fragments joined."""
-    units: list[Unit] = []
+    units: list[Line] = []
     gap = 0
     for raw in text.split("\n"):
         if is_blank(raw):
             gap += 1
             continue
         units.append(
-            Unit(clean(raw), gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace())
+            Line(clean(raw), gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace())
         )
         gap = 0
     return join_fragments(units)
 
 
-def join_fragments(units: list[Unit]) -> list[Unit]:
+def join_fragments(units: list[Line]) -> list[Line]:
     """Join lines that a scraper split off a paragraph (link text, dates, punctuation)."""
-    out: list[Unit] = []
+    out: list[Line] = []
     for unit in units:
         previous = out[-1] if out else None
         if previous is not None and unit.gap == 0 and _continues(previous, unit):
@@ -79,7 +79,7 @@ def join_fragments(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _continues(previous: Unit, unit: Unit) -> bool:
+def _continues(previous: Line, unit: Line) -> bool:
     """Whether ``unit`` is the rest of ``previous``'s paragraph rather than a new line."""
     text, before = unit.text, previous.text
     if is_list_item(text) or is_numbered_heading(before) or is_list_item(before):

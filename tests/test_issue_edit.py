@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from publisher.compose import compose_issue
 from publisher.errors import ComposeError
-from publisher.issuefile import add_articles, new_issue, remove_articles
+from publisher.issues.compose import compose_issue
+from publisher.issues.edit import add_articles, new_issue, remove_articles
 from tests.issue_helpers import make_project, write_issue
 
 COMMENTED = """\

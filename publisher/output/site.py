@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.build import BuildResult, build_issue, swap_in
-from publisher.compose import compose_issue
 from publisher.config import Config
 from publisher.errors import ComposeError, PublisherError
-from publisher.feed import IssueSummary, atom_feed, newest_first
+from publisher.issues.compose import compose_issue
 from publisher.model import Issue
+from publisher.output.build import BuildResult, build_issue, swap_in
+from publisher.output.feed import IssueSummary, atom_feed, newest_first
+from publisher.output.layout import issue_keys
 from publisher.render import theme_environment
 from publisher.render.labels import format_day, labels_for
 from publisher.render.web import ArchiveItem, render_archive
-from publisher.upload.layout import issue_keys
 
 SITE_DIR = "site"
 MARKER = ".publisher-site"  # marks a folder as a built site, the only kind we replace

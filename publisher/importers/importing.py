@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.articles.library import Library
 from publisher.errors import InputError, PublisherError
 from publisher.importers import pick_importer, read_source
 from publisher.keywords import KeywordSettings, annotate
-from publisher.library import Library
 from publisher.model import Article
 
 

@@ -19,7 +19,7 @@ from typing import IO
 
 from email_validator import EmailNotValidError, validate_email
 
-from publisher.db import transaction
+from publisher.audience.database import transaction
 from publisher.errors import SubscriberError
 from publisher.model import SUBSCRIBER_STATUSES, Subscriber
 

@@ -20,16 +20,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from publisher.compose import Draft, draft_issue, issue_path
+from publisher.articles.library import write_atomic
 from publisher.config import Config
 from publisher.errors import ComposeError
-from publisher.issueformat import (
+from publisher.issues.compose import IssueDraft, draft_issue, issue_path
+from publisher.issues.file import (
     load_issue_text,
     load_round_trip,
     read_issue_file,
     round_trip_yaml,
 )
-from publisher.library import write_atomic
 from publisher.text import clean, fold, slugify, suggest
 
 
@@ -38,7 +38,7 @@ class EditResult:
     """An edit that was saved: the file, the issue as it now composes, and what changed."""
 
     path: Path
-    draft: Draft
+    draft: IssueDraft
     summary: str
 
 

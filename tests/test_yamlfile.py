@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher import yamllines
-from publisher.issueformat import item_line, line_of, round_trip_yaml
+from publisher import yamlfile as yamllines
+from publisher.issues.file import item_line, line_of, round_trip_yaml
 from tests.conftest import ROOT
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from publisher import yamllines
+from publisher import yamlfile as yamllines
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.model import Article, Sender

@@ -11,9 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from publisher.articles.library import Library
 from publisher.config import Config
 from publisher.errors import ComposeError, PublisherError
-from publisher.issueformat import (
+from publisher.issues.file import (
     DraftEntry,
     DraftSection,
     Problems,
@@ -22,16 +23,15 @@ from publisher.issueformat import (
     read_issue_file,
     read_sections,
 )
-from publisher.library import Library
 from publisher.model import Article, Entry, Issue, Section
 from publisher.render.theme import theme_problems
 from publisher.text import slugify, suggest
 
-__all__ = ["Draft", "DraftEntry", "DraftSection", "compose_issue", "draft_issue", "issue_path"]
+__all__ = ["DraftEntry", "DraftSection", "IssueDraft", "compose_issue", "draft_issue", "issue_path"]
 
 
 @dataclass(frozen=True)
-class Draft:
+class IssueDraft:
     """An issue file read as far as it goes: the issue of the articles found, and the problems."""
 
     path: Path
@@ -122,7 +122,7 @@ def compose_issue(config: Config, issue: str | Path) -> Issue:
 
 def draft_issue(
     config: Config, issue: str | Path, *, text: str | None = None, allow_empty: bool = False
-) -> Draft:
+) -> IssueDraft:
     """Read an issue file (or ``text`` as its new content) without raising for its problems.
 
     ``allow_empty`` accepts an issue with no sections yet (a new issue being edited); an
@@ -139,7 +139,7 @@ def draft_issue(
     # Whether the theme exists is for the themes to say; an issue that names none that loads
     # is refused here, so `issue show` reports what `build` would refuse.
     found.extend(theme_problems(result.theme, config.templates_dir))
-    return Draft(path, result, tuple(sections), tuple(found))
+    return IssueDraft(path, result, tuple(sections), tuple(found))
 
 
 def _resolve(

@@ -1,19 +1,19 @@
-"""The article file format itself, for articles editors write by hand."""
+"""Articles already in the article file format (written by hand, or copied from a library)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.importers.base import ImportResult, Source
 from publisher.model import Provenance
 from publisher.text import detect_language
 
 
-class MarkdownImporter:
-    """Reads ``---`` YAML front matter plus a Markdown body (see ``publisher.articlefile``)."""
+class ArticleFileImporter:
+    """Reads ``---`` YAML front matter plus a Markdown body (see ``publisher.articles.file``)."""
 
-    name: ClassVar[str] = "markdown"
+    name: ClassVar[str] = "article"
 
     def detect(self, source: Source) -> float:
         head = source.text.lstrip()[:4000]

@@ -5,7 +5,7 @@ token's subscriber; ``GET`` only shows a page with a button that makes that POST
 scanners follow links and must never unsubscribe anyone. An unknown token gets the same 404 page
 whatever it looks like, so the endpoint tells nothing about who is on the list.
 
-Deploy with any WSGI server: ``publisher.unsubscribe:application`` reads the project folder from
+Deploy with any WSGI server: ``publisher.web.unsubscribe:application`` reads the project folder from
 ``PUBLISHER_PROJECT`` (default: the current folder).
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from publisher.audience.database import connect, database_path
+from publisher.audience.subscribers import SubscriberList
 from publisher.config import load_config
-from publisher.db import connect, database_path
-from publisher.subscribers import SubscriberList
 
 StartResponse = Callable[..., Any]
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from publisher import articlefile
+from publisher.articles import file as articlefile
 from publisher.errors import InputError, LibraryError
 from publisher.model import Article
 from publisher.text import fold, slugify, suggest

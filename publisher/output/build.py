@@ -7,7 +7,6 @@ The same inputs give byte-identical files (no timestamps, sorted keys).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,20 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publisher import articlefile
-from publisher.compose import compose_issue
 from publisher.config import Config
 from publisher.errors import PublisherError, RenderError
-from publisher.images import ImageStore
-from publisher.mail.mime import encoded_size
+from publisher.issues.compose import compose_issue
 from publisher.model import Issue
-from publisher.render import Rendered, render_issue, timed
+from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
 from publisher.render import print as print_edition
-from publisher.render.images import local_images, preparing_images
-
-TOKENS = ("%%SUBSCRIBER_NAME%%", "%%SUBSCRIBER_EMAIL%%", "%%UNSUBSCRIBE_URL%%")
-MANIFEST = "manifest.json"
-GMAIL_CLIP_BYTES = 102 * 1024
+from publisher.render import render_issue, timed
+from publisher.render.images import ImageStore, local_images, preparing_images
+from publisher.render.mime import encoded_size
 
 
 @dataclass(frozen=True)
@@ -89,57 +83,6 @@ def build_issue(
 
 def _compose(config: Config, slug: str) -> Issue:
     return compose_issue(config, slug)
-
-
-def build_manifest(
-    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes], mime_bytes: int
-) -> dict[str, Any]:
-    """The manifest: issue, articles, files (size, sha256), the email's MIME size, its tokens."""
-    view, sender = rendered.view, issue.sender
-    return {
-        "issue": {
-            "slug": issue.slug,
-            "title": issue.title,
-            "number": issue.number,
-            "date": issue.date.isoformat() if issue.date else None,
-            "language": issue.language,
-            "theme": issue.theme,
-            "subject": view.subject,
-            "preheader": view.preheader,
-            "base_url": issue.base_url,
-            "web_url": issue.web_url,
-            "sender": {
-                "organisation": sender.organisation,
-                "address": sender.address,
-                "from_name": sender.from_name,
-                "from_email": sender.from_email,
-                "reply_to": sender.reply_to,
-            },
-            "list_id": issue.list_id,
-        },
-        "articles": [
-            {
-                "slug": entry.article.slug,
-                "title": entry.article.title,
-                "section": section.title,
-                "url": entry.url,
-                "content_hash": _sha256(articlefile.dumps(entry.article).encode("utf-8")),
-            }
-            for section in issue.sections
-            for entry in section.entries
-        ],
-        "files": {
-            name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
-        },
-        "email": {
-            "mime_bytes": mime_bytes,
-            "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
-        },
-    }
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def check_target(target: Path, project: Path) -> None:

@@ -1,0 +1,1 @@
+"""The audience: the database, subscribers and their consent."""

@@ -1,0 +1,1 @@
+"""Issues: the issue file (``file``), editing it (``edit``) and composing it (``compose``)."""

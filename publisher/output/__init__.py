@@ -1,0 +1,1 @@
+"""What a build leaves on disk: one issue's folder (``build``, ``manifest``), the site and feed."""

@@ -1,0 +1,1 @@
+"""The web service subscribers reach: one-click unsubscribe."""
