@@ -1,42 +1,62 @@
-"""YAML read fast (libyaml through PyYAML) with the line of every mapping key and list item.
+"""YAML 1.2 for the files editors write by hand: article front matter and issue files.
 
-Files that people edit by hand (issue files) are read with this, so that every problem can name
-its line; only the commands that edit them load ruamel.yaml, which keeps comments but parses in
-pure Python at a fraction of the speed. Values follow YAML 1.2's core schema, as ruamel reads
-them: ``yes``, ``on`` and ``12:30`` are text, ``010`` is ten. A duplicate key is an error.
+One reader for both (libyaml through PyYAML): values follow YAML 1.2's core schema, so
+``No``, ``on`` and ``12:30`` are text and ``010`` is ten; a duplicate key is an error; every
+mapping key and list item keeps its line and position, so a problem can name its line and an
+edit can change the text at exactly that place (``Splice``), leaving everything else an editor
+wrote (comments, quoting, blank lines, order) byte for byte. ``dump`` writes YAML that reads
+back the same under YAML 1.2 and under the YAML 1.1 readers of other tools.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from itertools import pairwise
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, SequenceNode
-from yaml.resolver import BaseResolver
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.representer import SafeRepresenter
+from yaml.resolver import BaseResolver, Resolver
 
 YAMLError = yaml.YAMLError
 MarkedYAMLError = yaml.MarkedYAMLError
+Span = tuple[int, int]  # character offsets of a node in the text: [start, end)
 
 
-class LinedDict(dict):
-    """A mapping that knows the 1-based line of each of its keys (``lines``)."""
+class LinedDict(dict[Any, Any]):
+    """A mapping that knows where each of its keys and values is in the text.
+
+    ``lines`` and ``columns``: where each key is (1-based line, 0-based column); ``spans``: each
+    value's character offsets;
+    ``written``: each plain scalar value as written (``1e3`` for the float 1000.0).
+    """
 
     lines: dict[Any, int]
+    columns: dict[Any, int]
+    spans: dict[Any, Span]
+    written: dict[Any, str]
 
 
-class LinedList(list):
-    """A list that knows the 1-based line of each of its items (``lines``)."""
+class LinedList(list[Any]):
+    """A list that knows where it and each of its items are in the text.
+
+    ``lines``: the 1-based line of each item; ``spans``: each item's character offsets;
+    ``span``: the whole list's; ``flow``: written ``[a, b]`` rather than one ``- a`` per line;
+    ``written``: each plain scalar item as written.
+    """
 
     lines: list[int]
+    spans: list[Span]
+    span: Span
+    flow: bool
+    written: dict[int, str]
 
 
-class _Resolver(BaseResolver):
-    """YAML 1.2 core schema: what is null, a boolean, a number or a date."""
-
-
-for tag, pattern, first in (
+# YAML 1.2 core schema: what is null, a boolean, a number or a date. Anything else is text.
+CORE_SCHEMA = (
     ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
     ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
     (
@@ -54,10 +74,31 @@ for tag, pattern, first in (
         "0123456789",
     ),
     ("merge", r"<<", "<"),
-):
-    _Resolver.add_implicit_resolver(
-        f"tag:yaml.org,2002:{tag}", re.compile(f"^(?:{pattern})$"), list(first)
-    )
+)
+
+
+class _CoreResolver(BaseResolver):
+    """Resolves plain scalars by YAML 1.2's core schema (the reader)."""
+
+
+class _CautiousResolver(Resolver):
+    """YAML 1.1's rules and then 1.2's: the writer quotes text that either would misread."""
+
+
+for _tag, _pattern, _first in CORE_SCHEMA:
+    for _resolver in (_CoreResolver, _CautiousResolver):
+        _resolver.add_implicit_resolver(
+            f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_first)
+        )
+
+
+def _span(node: Any) -> Span:
+    return node.start_mark.index, node.end_mark.index
+
+
+def _written(node: Any) -> str | None:
+    """A plain scalar's own text (what the editor typed), else None."""
+    return node.value if isinstance(node, ScalarNode) and node.style is None else None
 
 
 class _Constructor(SafeConstructor):
@@ -77,7 +118,7 @@ class _Constructor(SafeConstructor):
         data = LinedDict()
         yield data
         self.flatten_mapping(node)
-        lines: dict[Any, int] = {}
+        data.lines, data.columns, data.spans, data.written = {}, {}, {}, {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -87,21 +128,31 @@ class _Constructor(SafeConstructor):
                     "while constructing a mapping", node.start_mark,
                     "found an unhashable key", key_node.start_mark,
                 ) from None  # fmt: skip
-            if key in lines:
+            if key in data.lines:
                 raise ConstructorError(
                     "while constructing a mapping", node.start_mark,
-                    f"found duplicate key {key!r} (first at line {lines[key]})",
+                    f"found duplicate key {key!r} (first at line {data.lines[key]})",
                     key_node.start_mark,
                 )  # fmt: skip
-            lines[key] = key_node.start_mark.line + 1
+            data.lines[key] = key_node.start_mark.line + 1
+            data.columns[key] = key_node.start_mark.column
+            data.spans[key] = _span(value_node)
+            written = _written(value_node)
+            if written is not None:
+                data.written[key] = written
             data[key] = self.construct_object(value_node, deep=True)
-        data.lines = lines
 
     def construct_lined_seq(self, node: SequenceNode) -> Any:
         data = LinedList()
         yield data
         data.extend(self.construct_object(child, deep=True) for child in node.value)
         data.lines = [child.start_mark.line + 1 for child in node.value]
+        data.spans = [_span(child) for child in node.value]
+        data.span = _span(node)
+        data.flow = bool(node.flow_style)
+        data.written = {
+            n: text for n, text in enumerate(map(_written, node.value)) if text is not None
+        }
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
@@ -109,29 +160,47 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.constru
 _Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_lined_map)
 _Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_lined_seq)
 
-try:
-    from yaml import CParser as _Parser  # libyaml: the wheels on PyPI include it
+try:  # libyaml: the wheels on PyPI include it, and it reads ten times faster
+    from yaml import CEmitter as _Emitter
+    from yaml import CParser as _Parser
 
-    class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc]
+    class _Loader(_Parser, _Constructor, _CoreResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _Constructor.__init__(self)
-            _Resolver.__init__(self)
+            _CoreResolver.__init__(self)
 
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
+    from yaml.emitter import Emitter
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
+    from yaml.serializer import Serializer
 
-    class _Loader(Reader, Scanner, Parser, Composer, _Constructor, _Resolver):  # type: ignore[no-redef,misc]
+    class _Loader(Reader, Scanner, Parser, Composer, _Constructor, _CoreResolver):  # type: ignore[no-redef,misc]
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
             Composer.__init__(self)
             _Constructor.__init__(self)
-            _Resolver.__init__(self)
+            _CoreResolver.__init__(self)
+
+    class _Emitter(Emitter, Serializer):  # type: ignore[no-redef]
+        def __init__(self, stream: Any, **options: Any) -> None:
+            Emitter.__init__(self, stream, **options)
+            Serializer.__init__(self)
+
+
+class _Dumper(_Emitter, SafeRepresenter, _CautiousResolver):  # type: ignore[misc]
+    """Block style, Unicode as it is, keys in the order given."""
+
+    def __init__(self, stream: Any, width: float | None = None, **_: Any) -> None:
+        # yaml.dump passes every option, None where the caller gave none.
+        _Emitter.__init__(self, stream, allow_unicode=True, width=width or 100)
+        SafeRepresenter.__init__(self, default_flow_style=False, sort_keys=False)
+        _CautiousResolver.__init__(self)
 
 
 def load(text: str) -> Any:
@@ -141,3 +210,204 @@ def load(text: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def dump(data: Any) -> str:
+    """``data`` as block YAML that ``load`` (and any YAML 1.1 reader) reads back the same."""
+    return yaml.dump(data, Dumper=_Dumper)
+
+
+def scalar(value: str) -> str:
+    """``value`` as one YAML scalar: plain where that reads back as the same text, else quoted."""
+    text = yaml.dump(value, Dumper=_Dumper, width=math.inf)
+    return text.removesuffix("\n...\n").removesuffix("\n")
+
+
+def written(data: Any, key: Any) -> Any:
+    """``data[key]`` (a list index too), but a number or a date as the editor wrote it
+    (``1e3``, not 1000.0). Booleans and nulls stay what they are: those are for the reader
+    to accept or refuse."""
+    value = data[key] if isinstance(data, list) else data.get(key)
+    if isinstance(value, str | bool) or value is None:
+        return value
+    return getattr(data, "written", {}).get(key, value)
+
+
+class Indent:
+    """How a file indents: mappings, list items' content and their dash, relative to the parent.
+
+    ``-   x`` under ``key:`` at column 0 with the dash at column 2 is offset 2, sequence 6.
+    """
+
+    def __init__(self, mapping: int = 2, sequence: int = 4, offset: int = 2):
+        self.mapping, self.sequence, self.offset = mapping, sequence, max(0, offset)
+        self.sequence = max(self.sequence, self.offset + 2)
+
+    _KEY_ONLY = re.compile(r"^( *)(?:- +)?[^\s#-][^#]*:[ \t]*(#.*)?$")
+
+    @classmethod
+    def of(cls, text: str) -> Indent:
+        """The indentation the text itself uses, defaults where it shows none."""
+        lines = [x for x in text.split("\n") if x.strip() and not x.lstrip().startswith("#")]
+        found: dict[str, int] = {}
+        for above, below in pairwise(lines):
+            if not cls._KEY_ONLY.match(above):
+                continue
+            key_column = len(above) - len(above.lstrip(" -"))
+            column = len(below) - len(below.lstrip(" "))
+            content = below.lstrip(" ")
+            if content.startswith("- ") and "offset" not in found and column >= key_column:
+                found["offset"] = column - key_column
+                found["sequence"] = found["offset"] + len(content) - len(content[1:].lstrip(" "))
+            elif not content.startswith("-") and column > key_column and "mapping" not in found:
+                found["mapping"] = column - key_column
+        return cls(found.get("mapping", 2), found.get("sequence", 4), found.get("offset", 2))
+
+    def item(self, value: Any, dash: int) -> list[str]:
+        """The lines of one block list item holding ``value`` (text, or a mapping of text and
+        lists of text), its dash at column ``dash``."""
+        content = dash + self.sequence - self.offset
+        head = " " * dash + "-" + " " * (content - dash - 1)
+        if not isinstance(value, dict):
+            return [head + scalar(value)]
+        lines = []
+        for number, (key, inner) in enumerate(value.items()):
+            prefix = head if number == 0 else " " * content
+            if isinstance(inner, list):
+                lines.append(f"{prefix}{scalar(key)}:")
+                for each in inner:
+                    lines += self.item(each, content + self.offset)
+            else:
+                lines.append(f"{prefix}{scalar(key)}: {scalar(inner)}")
+        return lines
+
+
+class Splice:
+    """Changes to a YAML text at the places ``load`` reported, made together by ``result``.
+
+    Lines are 1-based. Only the changed items' own text changes: the comment at the end of a
+    removed item's line goes with it, the comment lines around it stay where they are, and a
+    new item goes after the item before it, ahead of the comments that introduce the next one.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.split("\n")
+        self._starts = [0]
+        for line in self.lines:
+            self._starts.append(self._starts[-1] + len(line) + 1)
+        self._changes: list[tuple[int, int, str]] = []
+        self.indent = Indent.of(text)
+
+    def result(self) -> str:
+        """The text with every change made."""
+        text = self.text
+        # From the end backwards, so each change's offsets still hold; of two changes at one
+        # place, the one made first ends up first.
+        order = sorted(range(len(self._changes)), key=lambda n: (*self._changes[n][:2], n))
+        for n in reversed(order):
+            start, end, new = self._changes[n]
+            text = text[:start] + new + text[end:]
+        return text
+
+    def replace(self, span: Span, new: str) -> None:
+        self._changes.append((span[0], span[1], new))
+
+    def insert_lines(self, after: int, lines: list[str]) -> None:
+        """Insert whole lines after line ``after`` (0: at the very start)."""
+        at = min(self._starts[after], len(self.text))
+        block = "".join(f"{line}\n" for line in lines)
+        if at == len(self.text) and self.text and not self.text.endswith("\n"):
+            block = "\n" + block.removesuffix("\n")
+        self._changes.append((at, at, block))
+
+    def _is_content(self, number: int) -> bool:
+        stripped = self.lines[number - 1].strip()
+        return bool(stripped) and not stripped.startswith("#")
+
+    def _column(self, number: int) -> int:
+        line = self.lines[number - 1]
+        return len(line) - len(line.lstrip(" "))
+
+    def dash_line(self, seq: LinedList, index: int) -> int:
+        """The line of a block list item's dash (its value may start on a later line)."""
+        number = seq.lines[index]
+        while number > 1 and not self.lines[number - 1].lstrip().startswith("-"):
+            number -= 1
+        return number
+
+    def item_extent(self, seq: LinedList, index: int) -> tuple[int, int]:
+        """First and last line of a block list item, without the comments that follow it."""
+        first = self.dash_line(seq, index)
+        dash = self._column(first)
+        last = first
+        for number in range(first + 1, len(self.lines) + 1):
+            if not self._is_content(number):
+                continue
+            if self._column(number) <= dash:
+                break
+            last = number
+        return first, last
+
+    def last_content_line(self) -> int:
+        """The last line that is neither blank nor a comment (0 in an empty document)."""
+        for number in range(len(self.lines), 0, -1):
+            if self._is_content(number) and self.lines[number - 1].strip() != "...":
+                return number
+        return 0
+
+    def remove_items(self, seq: LinedList, indexes: list[int]) -> None:
+        """Remove these items of a list."""
+        if seq.flow:
+            kept = [i for i in range(len(seq)) if i not in indexes]
+            self._rewrite_flow(seq, [self._source(seq.spans[i]) for i in kept])
+            return
+        for index in indexes:
+            first, last = self.item_extent(seq, index)
+            self._changes.append((self._starts[first - 1], self._starts[last], ""))
+
+    def insert_items(self, seq: LinedList, index: int, values: list[Any]) -> None:
+        """Insert values into a non-empty list so that the first becomes item ``index``."""
+        if seq.flow:
+            texts = [self._source(span) for span in seq.spans]
+            texts[index:index] = [_flow(value) for value in values]
+            self._rewrite_flow(seq, texts)
+            return
+        dash = self._column(self.dash_line(seq, 0))
+        if index == 0:
+            after = self.dash_line(seq, 0) - 1
+            while after > 0 and not self._is_content(after):
+                after -= 1
+        else:
+            after = self.item_extent(seq, index - 1)[1]
+        self.insert_lines(after, [line for v in values for line in self.indent.item(v, dash)])
+
+    def fill(self, mapping: LinedDict, key: Any, values: list[Any]) -> None:
+        """Make ``mapping[key]`` (null, ``[]`` or missing) a block list of ``values``."""
+        if key in mapping:
+            line, column = mapping.lines[key], mapping.columns[key]
+            start, end = mapping.spans[key]
+            if start != end:  # ``[]`` or ``null``: the value goes, the comment after it stays
+                while start > 0 and self.text[start - 1] in " \t":
+                    start -= 1
+                self.replace((start, end), "")
+        else:
+            column = min(mapping.columns.values(), default=0)
+            line = self.last_content_line()
+            self.insert_lines(line, [" " * column + f"{scalar(key)}:"])
+        dash = column + self.indent.offset
+        self.insert_lines(line, [text for v in values for text in self.indent.item(v, dash)])
+
+    def _source(self, span: Span) -> str:
+        return self.text[span[0] : span[1]]
+
+    def _rewrite_flow(self, seq: LinedList, texts: list[str]) -> None:
+        self.replace(seq.span, "[" + ", ".join(texts) + "]")
+
+
+def _flow(value: str) -> str:
+    """A scalar that may stand inside ``[...]``: quoted when it holds a flow indicator."""
+    text = scalar(value)
+    if text[:1] not in "'\"" and any(c in text for c in ",[]{}"):
+        return "'" + value.replace("'", "''") + "'"
+    return text

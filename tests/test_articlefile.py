@@ -112,3 +112,24 @@ def test_round_trip_property(title, kicker, authors, paragraphs, keywords):
     if not article.title:
         return
     assert articlefile.loads(articlefile.dumps(article), slug="s") == article
+
+
+def test_values_written_as_text_stay_text():
+    # YAML 1.1 reads these as False, 750 and 1000; YAML 1.2 (and an editor) reads text.
+    text = "---\ntitle: No\nkicker: 12:30\nsource: 1_000\nauthors: [2024, 1e3]\nlead: 0o17\n---\n"
+    article = articlefile.loads(text)
+    assert (article.title, article.kicker, article.source) == ("No", "12:30", "1_000")
+    assert (article.authors, article.lead) == (("2024", "1e3"), "0o17")
+    again = articlefile.dumps(article)
+    assert "title: 'No'\nkicker: '12:30'\n" in again  # quoted for YAML 1.1 readers too
+    assert articlefile.loads(again) == article
+
+
+def test_field_problems_name_their_line():
+    text = "---\ntitle: T\nkicker: [a]\nfigures:\n- src: a.jpg\n- caption: b\n  size: 3\n---\n"
+    with pytest.raises(InputError) as info:
+        articlefile.loads(text, where="x.md")
+    assert info.value.problems == [
+        "line 3: kicker: must be text",
+        "line 6: figures[1].size: unknown field",
+    ]

@@ -18,6 +18,7 @@ from publisher.output import build as build_module
 from publisher.output.build import build_issue
 from publisher.render.mime import encoded_size
 from tests.conftest import PYTHON, ROOT, subprocess_env
+from tests.issue_helpers import make_project, write_issue
 from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
 
 OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html", "web"]
@@ -205,3 +206,20 @@ def test_issue_show_refuses_an_unknown_theme_as_build_does(project):
         outputs.append(done.stderr.strip())
     assert "unknown theme 'nosuch'" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+def test_text_an_editor_writes_stays_text_through_show_and_build(cli, project):
+    config = make_project(project)
+    (config.articles_dir / "plain.md").write_text(
+        "---\ntitle: No\nkicker: 12:30\nsource: 1_000\nlanguage: en\nlead: A lead.\n---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    shown = cli("articles", "show", "plain", "--json")
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert (data["title"], data["kicker"], data["source"]) == ("No", "12:30", "1_000")
+    write_issue(config, "t", "title: T\nsections:\n- title: A\n  articles: [plain]\n")
+    result = build_issue(config, "t")
+    assert result.manifest["articles"][0]["title"] == "No"
+    text = (result.out / "email.txt").read_text(encoding="utf-8")
+    assert "No" in text and "12:30" in text and "1_000" in text

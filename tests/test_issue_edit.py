@@ -193,9 +193,47 @@ def test_edit_keeps_document_start_and_indentless_lists(config):
 def test_edit_flow_style_list(config):
     write_issue(config, "flow", "title: T\nsections:\n- title: A\n  articles: [bus-trial]  # x\n")
     add_articles(config, "flow", ["night-run"], position=1)
-    # ruamel.yaml keeps the comment's column, so the longer line pushes it to one space
     assert (config.issues_dir / "flow.yaml").read_text() == (
-        "title: T\nsections:\n- title: A\n  articles: [night-run, bus-trial] # x\n"
+        "title: T\nsections:\n- title: A\n  articles: [night-run, bus-trial]  # x\n"
+    )
+    remove_articles(config, "flow", ["bus-trial"])
+    assert (config.issues_dir / "flow.yaml").read_text() == (
+        "title: T\nsections:\n- title: A\n  articles: [night-run]  # x\n"
+    )
+
+
+def test_an_empty_sections_list_becomes_a_block_list(config):
+    path = write_issue(config, "empty", "title: T\nsections: []  # none yet\nintro: Hi\n")
+    add_articles(config, "empty", ["night-run"], section="Tin: mới")
+    assert path.read_text() == (
+        "title: T\nsections:  # none yet\n  - title: 'Tin: mới'\n    articles:\n"
+        "      - night-run\nintro: Hi\n"
+    )
+    assert [s.title for s in compose_issue(config, "empty").sections] == ["Tin: mới"]
+
+
+def test_a_file_without_a_final_line_break(config):
+    path = write_issue(
+        config, "bare", "title: T\nsections:\n- title: A\n  articles:\n  - bus-trial"
+    )
+    add_articles(config, "bare", ["night-run"])
+    assert path.read_text() == (
+        "title: T\nsections:\n- title: A\n  articles:\n  - bus-trial\n  - night-run"
+    )
+    remove_articles(config, "bare", ["bus-trial"])
+    assert path.read_text() == "title: T\nsections:\n- title: A\n  articles:\n  - night-run"
+
+
+def test_an_item_whose_mapping_has_comments_inside_goes_whole(config):
+    text = (
+        "title: T\nsections:\n- title: A\n  articles:\n  - slug: bus-trial\n"
+        "    # the desk asked for all of it\n    excerpt: full\n  # next\n  - night-run\n"
+    )
+    path = write_issue(config, "inner", text)
+    remove_articles(config, "inner", ["bus-trial"])
+    assert (
+        path.read_text()
+        == "title: T\nsections:\n- title: A\n  articles:\n  # next\n  - night-run\n"
     )
 
 

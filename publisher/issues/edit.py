@@ -1,36 +1,27 @@
 """Editing issue files: ``new``, ``add`` and ``remove``, keeping an editor's comments and layout.
 
-Edits go through ruamel.yaml's round-trip mode. The edited text is composed and checked before
-it is written; on any problem the file is left exactly as it was.
+Edits change the text itself, at the lines the reader reports (``yamlfile.Splice``), so
+everything else in the file stays as the editor wrote it. The edited text is composed and
+checked before it is written; on any problem the file is left exactly as it was.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.tokens import CommentToken
 
 from publisher.articles.library import write_atomic
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.issues.compose import IssueDraft, draft_issue, issue_path
-from publisher.issues.file import (
-    load_issue_text,
-    load_round_trip,
-    read_issue_file,
-    round_trip_yaml,
-)
+from publisher.issues.file import load_issue_text, read_issue_file
 from publisher.text import clean, fold, slugify, suggest
+from publisher.yamlfile import LinedDict, LinedList, Splice
 
 
 @dataclass(frozen=True)
@@ -108,7 +99,7 @@ def add_articles(
     if not slugs:
         raise ComposeError("name at least one article to add")
 
-    def change(data: CommentedMap) -> str:
+    def change(data: LinedDict, splice: Splice) -> str:
         sections = _sections_list(data)
         index = _find_section(sections, section)
         if index is None:
@@ -118,18 +109,16 @@ def add_articles(
                 )
             if position not in (None, 1):
                 raise ComposeError(f"section {section!r} is new: the only position is 1")
-            new = CommentedMap(title=clean(section), articles=CommentedSeq(slugs))
+            new = {"title": clean(section), "articles": slugs}
             if sections:
-                _insert(sections, len(sections), [new])
-            elif "sections" in data:  # null or [] (a new issue): becomes a block list
-                data["sections"] = CommentedSeq([new])
+                splice.insert_items(sections, len(sections), [new])
             else:
-                _append_key(data, "sections", CommentedSeq([new]))
+                splice.fill(data, "sections", [new])
             return f"added {', '.join(slugs)} to the new section {clean(section)!r}"
         target = sections[index]
         articles = target.get("articles")
         if not isinstance(articles, list):
-            articles = target["articles"] = CommentedSeq()
+            articles = []
         at = len(articles) + 1 if position is None else position
         if not 1 <= at <= len(articles) + 1:
             count = f"{len(articles)} article{'s' * (len(articles) != 1)}"
@@ -137,7 +126,10 @@ def add_articles(
                 f"position {at} is outside section {target.get('title')!r}: "
                 f"it has {count}, so use 1 to {len(articles) + 1}"
             )
-        _insert(articles, at - 1, slugs)
+        if isinstance(articles, LinedList) and articles:
+            splice.insert_items(articles, at - 1, slugs)
+        else:  # null or []: the section gets a block list
+            splice.fill(target, "articles", slugs)
         return f"added {', '.join(slugs)} to section {target.get('title')!r} at position {at}"
 
     return _edit(config, issue, change)
@@ -147,7 +139,7 @@ def remove_articles(config: Config, issue: str, slugs: Iterable[str]) -> EditRes
     """Remove articles from the issue; a section left empty is removed with them."""
     wanted = [clean(s) for s in slugs if clean(s)]
 
-    def change(data: CommentedMap) -> str:
+    def change(data: LinedDict, splice: Splice) -> str:
         sections = _sections_list(data)
         listed = [_slug_of(a) for s in sections for a in _articles_of(s)]
         missing = [s for s in wanted if s not in listed]
@@ -155,35 +147,32 @@ def remove_articles(config: Config, issue: str, slugs: Iterable[str]) -> EditRes
             raise ComposeError(
                 f"not in this issue: {', '.join(missing)}{suggest(missing[0], listed)}", where=issue
             )
-        dropped = []
-        for index in reversed(range(len(sections))):
-            articles = _articles_of(sections[index])
-            if articles and all(_slug_of(a) in wanted for a in articles):
+        dropped, emptied = [], []
+        for index, section in enumerate(sections):
+            articles = _articles_of(section)
+            going = [i for i, item in enumerate(articles) if _slug_of(item) in wanted]
+            if articles and len(going) == len(articles):
                 # An empty section is invalid: it goes, with the comments inside it.
-                dropped.insert(0, str(sections[index].get("title")))
-                _delete(sections, index, (data, "sections"))
-                continue
-            for item in reversed(range(len(articles))):
-                if _slug_of(articles[item]) in wanted:
-                    _delete(articles, item, (sections[index], "articles"))
+                dropped.append(str(section.get("title")))
+                emptied.append(index)
+            elif going:
+                splice.remove_items(articles, going)
+        if emptied:
+            splice.remove_items(sections, emptied)
         gone = f" (and the emptied section {', '.join(map(repr, dropped))})" if dropped else ""
         return f"removed {', '.join(wanted)}{gone}"
 
     return _edit(config, issue, change)
 
 
-def _edit(config: Config, issue: str, change: Callable[[CommentedMap], str]) -> EditResult:
+def _edit(config: Config, issue: str, change: Callable[[LinedDict, Splice], str]) -> EditResult:
     """Read, change, compose the result and write it only when it has no problems."""
     path = issue_path(config, issue)
     original = read_issue_file(path)
-    prefix, body = _split_prefix(original)
-    data = load_round_trip(body, str(path))
-    summary = change(data)
-    yaml = round_trip_yaml()
-    yaml.indent(**_indentation(body))
-    out = io.StringIO()
-    yaml.dump(data, out)
-    text = prefix + out.getvalue()
+    data = load_issue_text(original, str(path))
+    splice = Splice(original)
+    summary = change(data, splice)
+    text = splice.result()
     draft = draft_issue(config, path, text=text, allow_empty=True)
     if draft.problems:
         before = draft_issue(config, path, allow_empty=True)
@@ -229,15 +218,15 @@ def _next_number(paths: Iterable[Path]) -> int:
     return max(numbers) + 1
 
 
-def _sections_list(data: CommentedMap) -> list:
+def _sections_list(data: LinedDict) -> LinedList:
     """The ``sections`` list (empty when missing or null)."""
     sections = data.get("sections")
     if sections is not None and not isinstance(sections, list):
         raise ComposeError("sections: must be a list of sections")
-    return sections or []
+    return sections or LinedList()
 
 
-def _find_section(sections: CommentedSeq, name: str | None) -> int | None:
+def _find_section(sections: list[Any], name: str | None) -> int | None:
     """The section with this title (accents and case ignored); the last one when unnamed."""
     if name is None:
         return len(sections) - 1 if sections else None
@@ -247,149 +236,10 @@ def _find_section(sections: CommentedSeq, name: str | None) -> int | None:
     return None
 
 
-def _articles_of(section: Any) -> list:
+def _articles_of(section: Any) -> LinedList:
     articles = section.get("articles") if isinstance(section, dict) else None
-    return articles if isinstance(articles, list) else []
+    return articles if isinstance(articles, LinedList) else LinedList()
 
 
 def _slug_of(item: Any) -> str:
     return clean(str(item.get("slug") or "")) if isinstance(item, dict) else clean(str(item))
-
-
-# Comments. ruamel.yaml keeps the comment lines that follow a node with the deepest last value
-# before them, so moving nodes would move the comments meant for their neighbours. The helpers
-# below keep a full-line comment where the editor wrote it, relative to the untouched nodes.
-
-
-def _slot(container: Any) -> int:
-    return 0 if isinstance(container, CommentedSeq) else 2
-
-
-def _deepest(container: Any, key: Any) -> tuple[Any, Any]:
-    """The node whose trailing comment holds the comment lines after ``container[key]``."""
-    value = container[key]
-    while isinstance(value, CommentedMap | CommentedSeq) and value and not value.fa.flow_style():
-        container = value
-        key = len(value) - 1 if isinstance(value, CommentedSeq) else list(value)[-1]
-        value = container[key]
-    return container, key
-
-
-def _get_post(holder: tuple[Any, Any]) -> str:
-    container, key = holder
-    slot = container.ca.items.get(key)
-    token = slot[_slot(container)] if slot and len(slot) > _slot(container) else None
-    return token.value if token is not None else ""
-
-
-def _set_post(holder: tuple[Any, Any], text: str) -> None:
-    container, key = holder
-    slot = container.ca.items.get(key)
-    if not text or text == "\n":
-        if slot and len(slot) > _slot(container):
-            slot[_slot(container)] = None
-        return
-    if slot is None:
-        slot = container.ca.items[key] = [None, None, None, None]
-    token = slot[_slot(container)]
-    if token is not None:
-        token.value = text
-    else:
-        slot[_slot(container)] = CommentToken(text, CommentMark(0), None)
-
-
-def _split_eol(text: str) -> tuple[str, str]:
-    """A trailing comment split into the end of its own line and the full lines after it."""
-    if not text:
-        return "", ""
-    head, _, rest = text.partition("\n")
-    return head + "\n", rest
-
-
-def _insert(seq: CommentedSeq, index: int, items: list) -> None:
-    """Insert items at ``index``, after the previous item but before the comments that follow it."""
-    rest = ""
-    if index > 0 and not seq.fa.flow_style():
-        before = _deepest(seq, index - 1)
-        eol, rest = _split_eol(_get_post(before))
-        _set_post(before, eol)
-    for offset, item in enumerate(items):
-        seq.insert(index + offset, item)
-    if rest:
-        last = _deepest(seq, index + len(items) - 1)
-        eol, more = _split_eol(_get_post(last))
-        _set_post(last, (eol or "\n") + rest + more)
-
-
-def _delete(seq: CommentedSeq, index: int, parent: tuple[CommentedMap, str]) -> None:
-    """Delete ``parent[key][index]``; its own line's comment goes, the lines after it stay."""
-    _, rest = _split_eol(_get_post(_deepest(seq, index)))
-    del seq[index]
-    if not rest or seq.fa.flow_style():
-        return
-    before = (
-        seq.ca.comment[1] if index == 0 and seq.ca.comment and len(seq.ca.comment) > 1 else None
-    )
-    if before:  # comment lines above the first item: these go below them
-        before.append(CommentToken(rest, CommentMark(0), None))
-        return
-    # Otherwise they follow what now comes before them: the previous item or the list's key.
-    holder = _deepest(seq, index - 1) if index > 0 else parent
-    eol, more = _split_eol(_get_post(holder))
-    _set_post(holder, (eol or "\n") + more + rest)
-
-
-def _append_key(data: CommentedMap, key: str, value: Any) -> None:
-    """Add a key at the end of the mapping, before the comments that close the file."""
-    rest = ""
-    if data:
-        last = _deepest(data, list(data)[-1])
-        eol, rest = _split_eol(_get_post(last))
-        _set_post(last, eol)
-    data[key] = value
-    if rest:
-        last = _deepest(data, key)
-        eol, more = _split_eol(_get_post(last))
-        _set_post(last, (eol or "\n") + more + rest)
-
-
-_PREFIX_LINE = re.compile(r"^(\s*(#.*)?|%.*)$")
-
-
-def _split_prefix(text: str) -> tuple[str, str]:
-    """Split off the comments and ``---`` that open a file (ruamel.yaml drops them on dump)."""
-    lines = text.split("\n")
-    for number, line in enumerate(lines):
-        if line.rstrip() == "---" or line.startswith("--- "):
-            if all(_PREFIX_LINE.match(previous) for previous in lines[:number]):
-                return "\n".join(lines[: number + 1]) + "\n", "\n".join(lines[number + 1 :])
-            break
-        if not _PREFIX_LINE.match(line):
-            break
-    return "", text
-
-
-_KEY_ONLY = re.compile(r"^( *)(?:- +)?[^\s#-][^#]*:[ \t]*(#.*)?$")
-
-
-def _indentation(text: str) -> dict[str, int]:
-    """The file's indentation (mapping, sequence, dash offset), defaults where it has none."""
-    lines = [x for x in text.split("\n") if x.strip() and not x.lstrip().startswith("#")]
-    found: dict[str, int] = {}
-    for above, below in pairwise(lines):
-        match = _KEY_ONLY.match(above)
-        if not match:
-            continue
-        key_column = len(above) - len(above.lstrip(" -"))
-        column = len(below) - len(below.lstrip(" "))
-        content = below.lstrip(" ")
-        if content.startswith("- ") and "offset" not in found and column >= key_column:
-            found["offset"] = column - key_column
-            found["sequence"] = found["offset"] + len(content) - len(content[1:].lstrip(" "))
-        elif not content.startswith("-") and column > key_column and "mapping" not in found:
-            found["mapping"] = column - key_column
-    return {
-        "mapping": found.get("mapping", 2),
-        "sequence": found.get("sequence", 4),
-        "offset": found.get("offset", 2),
-    }

@@ -1,8 +1,8 @@
 """The issue file format: ``issues/<slug>.yaml`` read and checked field by field.
 
-Read with ``yamllines`` (libyaml, every key and item with its line), so every problem can name
-the line of the offending entry; the editing commands load the file in ruamel.yaml's round-trip
-mode instead, which keeps comments. Resolving slugs against the library is ``compose``'s job.
+Read with ``yamlfile`` (YAML 1.2, every key and item with its line), so every problem can name
+the line of the offending entry. Editing is ``issues.edit``'s job; resolving slugs against the
+library is ``compose``'s.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from publisher import yamlfile as yamllines
+from publisher import yamlfile
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.model import Article, Sender
@@ -75,50 +75,13 @@ class DraftSection:
     entries: tuple[DraftEntry, ...]
 
 
-def round_trip_yaml() -> Any:
-    """A ruamel.yaml round-trip parser (keeps comments, order, quotes and line numbers)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    class TolerantConstructor(RoundTripConstructor):
-        """Keeps an impossible date (``2024-13-01``) as text, to be reported with the others."""
-
-        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-            try:
-                return super().construct_yaml_timestamp(node, values)
-            except ValueError:
-                return str(node.value)
-
-    TolerantConstructor.add_constructor(
-        "tag:yaml.org,2002:timestamp", TolerantConstructor.construct_yaml_timestamp
-    )
-    yaml = YAML(typ="rt")
-    yaml.Constructor = TolerantConstructor
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap an editor's long lines
-    return yaml
-
-
 def load_issue_text(text: str, where: str) -> Any:
     """Parse an issue file's text, every key and item with its line; YAML errors raise."""
     try:
-        data = yamllines.load(text)
-    except yamllines.MarkedYAMLError as exc:
+        data = yamlfile.load(text)
+    except yamlfile.MarkedYAMLError as exc:
         raise _invalid(exc, where) from None
-    except yamllines.YAMLError as exc:
-        raise ComposeError(f"the issue file is not valid YAML: {exc}", where=where) from None
-    return _mapping(data, where)
-
-
-def load_round_trip(text: str, where: str) -> Any:
-    """Parse an issue file's text for editing: comments, order and quoting are kept."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        data = round_trip_yaml().load(text)
-    except MarkedYAMLError as exc:
-        raise _invalid(exc, where) from None
-    except YAMLError as exc:
+    except yamlfile.YAMLError as exc:
         raise ComposeError(f"the issue file is not valid YAML: {exc}", where=where) from None
     return _mapping(data, where)
 
@@ -365,8 +328,7 @@ def _text(
     if isinstance(value, bool | dict | list):
         problems.add(line_of(data, key), f"{label}{key}: must be text")
         return ""
-    if isinstance(value, Date | datetime):
-        value = value.isoformat()
+    value = yamlfile.written(data, key)  # a number or a date as the editor typed it
     if multiline:
         return nfc(str(value)).strip()
     return clean(str(value))
@@ -398,12 +360,7 @@ def _date(data: Any, problems: Problems) -> Date | None:
 def line_of(mapping: Any, key: Any) -> int | None:
     """The 1-based line of a key in a mapping read by ``load_issue_text``, when known."""
     lines = getattr(mapping, "lines", None)
-    if isinstance(lines, dict):
-        return lines.get(key)
-    try:
-        return mapping.lc.key(key)[0] + 1  # a ruamel round-trip mapping
-    except (AttributeError, KeyError, TypeError):
-        return None
+    return lines.get(key) if isinstance(lines, dict) else None
 
 
 def item_line(seq: Any, index: int) -> int | None:
@@ -411,10 +368,7 @@ def item_line(seq: Any, index: int) -> int | None:
     lines = getattr(seq, "lines", None)
     if isinstance(lines, list):
         return lines[index] if 0 <= index < len(lines) else None
-    try:
-        return seq.lc.item(index)[0] + 1  # a ruamel round-trip list
-    except (AttributeError, KeyError, TypeError, IndexError):
-        return None
+    return None
 
 
 def _known(choices: Iterable[str]) -> str:
