@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher import yamlfile
+from publisher import yamledit, yamlfile
 from publisher.issues.file import item_line, line_of
 from tests.conftest import ROOT
 
@@ -139,7 +139,7 @@ def test_text_that_either_yaml_would_misread_is_quoted(word):
 def test_a_splice_keeps_everything_it_does_not_change():
     text = "a:  # list\n  - x   # first\n  # about y\n  - y\nb: [p, 'q, r']  # flow\n"
     data = yamlfile.load(text)
-    splice = yamlfile.Splice(text)
+    splice = yamledit.Splice(text)
     splice.insert_items(data["a"], 1, ["new: one"])
     splice.remove_items(data["a"], [0])
     splice.insert_items(data["b"], 2, ["s,t"])
@@ -151,6 +151,6 @@ def test_a_splice_keeps_everything_it_does_not_change():
 
 
 def test_indentation_is_read_from_the_file():
-    indent = yamlfile.Indent.of("k:\n    -   a\n")
+    indent = yamledit.Indent.of("k:\n    -   a\n")
     assert (indent.offset, indent.sequence) == (4, 8)
     assert indent.item({"t": "x", "l": ["y"]}, 0) == ["-   t: x", "    l:", "        -   y"]

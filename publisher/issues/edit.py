@@ -1,6 +1,6 @@
 """Editing issue files: ``new``, ``add`` and ``remove``, keeping an editor's comments and layout.
 
-Edits change the text itself, at the lines the reader reports (``yamlfile.Splice``), so
+Edits change the text itself, at the lines the reader reports (``yamledit.Splice``), so
 everything else in the file stays as the editor wrote it. The edited text is composed and
 checked before it is written; on any problem the file is left exactly as it was.
 """
@@ -21,7 +21,8 @@ from publisher.errors import ComposeError
 from publisher.issues.compose import IssueDraft, draft_issue, issue_path
 from publisher.issues.file import load_issue_text, read_issue_file
 from publisher.text import clean, fold, slugify, suggest
-from publisher.yamlfile import LinedDict, LinedList, Splice
+from publisher.yamledit import Splice
+from publisher.yamlfile import LinedDict, LinedList
 
 
 @dataclass(frozen=True)
