@@ -10,7 +10,6 @@ back the same under YAML 1.2 and under the YAML 1.1 readers of other tools.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -154,52 +153,30 @@ class _Constructor(SafeConstructor):
         }
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_lined_map)
-_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_lined_seq)
+# PyYAML's stubs expect constructors of its own loader classes; ours is one of their bases.
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)  # type: ignore[type-var]
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)  # type: ignore[type-var]
+_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_lined_map)  # type: ignore[type-var]
+_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_lined_seq)  # type: ignore[type-var]
 
-try:  # libyaml: the wheels on PyPI include it, and it reads ten times faster
-    from yaml import CEmitter as _Emitter
-    from yaml import CParser as _Parser
-
-    class _Loader(_Parser, _Constructor, _CoreResolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
-            _Constructor.__init__(self)
-            _CoreResolver.__init__(self)
-
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.composer import Composer
-    from yaml.emitter import Emitter
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-    from yaml.serializer import Serializer
-
-    class _Loader(Reader, Scanner, Parser, Composer, _Constructor, _CoreResolver):  # type: ignore[no-redef,misc]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-            _Constructor.__init__(self)
-            _CoreResolver.__init__(self)
-
-    class _Emitter(Emitter, Serializer):  # type: ignore[no-redef]
-        def __init__(self, stream: Any, **options: Any) -> None:
-            Emitter.__init__(self, stream, **options)
-            Serializer.__init__(self)
+try:  # libyaml: PyYAML's wheels include it, and it reads ten times faster
+    from yaml import CBaseDumper as _Emitting
+    from yaml import CBaseLoader as _Parsing
+except ImportError:  # pragma: no cover - PyYAML built without libyaml: its own Python
+    from yaml import BaseDumper as _Emitting  # type: ignore[assignment]
+    from yaml import BaseLoader as _Parsing  # type: ignore[assignment]
 
 
-class _Dumper(_Emitter, SafeRepresenter, _CautiousResolver):  # type: ignore[misc]
-    """Block style, Unicode as it is, keys in the order given."""
+class _Loader(_Parsing, _Constructor, _CoreResolver):
+    """libyaml's parser, our constructors, YAML 1.2's resolver."""
 
-    def __init__(self, stream: Any, width: float | None = None, **_: Any) -> None:
+
+class _Dumper(_Emitting, SafeRepresenter, _CautiousResolver):
+    """Block style, Unicode as it is, keys in the order given, quoting for both YAMLs."""
+
+    def __init__(self, stream: Any, width: int | None = None, **_: Any) -> None:
         # yaml.dump passes every option, None where the caller gave none.
-        _Emitter.__init__(self, stream, allow_unicode=True, width=width or 100)
-        SafeRepresenter.__init__(self, default_flow_style=False, sort_keys=False)
-        _CautiousResolver.__init__(self)
+        super().__init__(stream, allow_unicode=True, width=width or 100, sort_keys=False)
 
 
 def load(text: str) -> Any:
@@ -218,7 +195,7 @@ def dump(data: Any) -> str:
 
 def scalar(value: str) -> str:
     """``value`` as one YAML scalar: plain where that reads back as the same text, else quoted."""
-    text = yaml.dump(value, Dumper=_Dumper, width=math.inf)
+    text = yaml.dump(value, Dumper=_Dumper, width=1 << 30)  # one line, however long
     return text.removesuffix("\n...\n").removesuffix("\n")
 
 

@@ -130,8 +130,8 @@ def _placed(meta: Any, problem: str) -> str:
     match = _FIELD.match(problem)
     key, item = (match.group(1), match.group(2)) if match else ("", None)
     line = getattr(meta, "lines", {}).get(key)
-    items = meta.get(key) if key in meta else None
-    if item is not None and hasattr(items, "lines") and int(item) < len(items.lines):
+    items = meta.get(key)
+    if item is not None and isinstance(items, yamlfile.LinedList) and int(item) < len(items):
         line = items.lines[int(item)]
     return f"line {line + 1}: {problem}" if line else problem
 

@@ -85,13 +85,13 @@ def _run_with_progress(run: SendRun, pending: int) -> SendReport:
         length=pending, label="sending", file=sys.stderr,
         show_eta=True, show_pos=True, item_show_func=lambda rate: rate,
     ) as bar:  # fmt: skip
-        shown = [0, 0.0]
+        shown: list[float] = [0, 0.0]
 
         def progress(done: int, rate: float) -> None:
             # Redrawing a terminal line per message would cost more than sending it.
             now = time.monotonic()
             if now - shown[1] >= 0.1 or done == pending:
-                bar.update(done - shown[0], current_item=f"{rate:.1f} msg/s")
+                bar.update(done - int(shown[0]), current_item=f"{rate:.1f} msg/s")
                 shown[0], shown[1] = done, now
 
         return run.run(progress)

@@ -52,6 +52,7 @@ def upload_command(
     if everything:
         files = site_files(build / "site", policy)
     else:
+        assert issue is not None  # one of the two, checked above
         files = issue_files(build, Path(issue).stem if issue.endswith(".yaml") else issue, policy)
     destination = open_destination(dest, endpoint_url=endpoint_url, region=region)
 

@@ -224,7 +224,7 @@ def _sections_list(data: LinedDict) -> LinedList:
     sections = data.get("sections")
     if sections is not None and not isinstance(sections, list):
         raise ComposeError("sections: must be a list of sections")
-    return sections or LinedList()
+    return sections if isinstance(sections, LinedList) else LinedList()
 
 
 def _find_section(sections: list[Any], name: str | None) -> int | None:

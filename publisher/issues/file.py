@@ -220,7 +220,8 @@ def read_sections(data: Any, problems: Problems, allow_empty: bool) -> list[Draf
     if not isinstance(raw, list):
         problems.add(line_of(data, "sections"), "sections: must be a list of sections")
         return []
-    sections, titles = [], {}
+    sections: list[DraftSection] = []
+    titles: dict[str, int | None] = {}
     seen: dict[str, int | None] = {}
     for index, item in enumerate(raw, 1):
         line = item_line(raw, index - 1)

@@ -81,7 +81,7 @@ def build_document(
     sentences, words = [], 0
     for text, is_title in texts:
         for sentence in _SENTENCE_END.split(text):
-            blocks = []
+            blocks: list[Block] = []
             for raw in _blocks(sentence, language, expansions):
                 words += len(raw)
                 groups = segment([w for w, _ in raw]) if segment else [w for w, _ in raw]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from functools import cache
+from typing import Any
 
 from publisher.errors import ConfigError
 from publisher.keywords.document import Segment
@@ -40,7 +41,7 @@ def segmenter(name: str, language: str) -> Segment | None:
 
 
 @cache
-def _tokenize():  # type: ignore[no-untyped-def]
+def _tokenize() -> Any:
     from underthesea import word_tokenize  # slow to import: only when a Vietnamese text needs it
 
     return word_tokenize

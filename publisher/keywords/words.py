@@ -56,7 +56,7 @@ _EN_GENERIC = "people thing things way lot part number group report news story s
 
 def _entries(text: str) -> set[str]:
     """Words of a list: ``|`` separates phrases on lines that have one, else spaces."""
-    found = set()
+    found: set[str] = set()
     for line in text.strip().splitlines():
         parts = line.split("|") if "|" in line else line.split()
         found.update(p.strip().casefold() for p in parts if p.strip())

@@ -31,7 +31,9 @@ def encoded_words(text: str) -> str:
     data = text.encode("utf-8")
     if len(data) <= WORD_BYTES:
         return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
-    words, chunk, size = [], [], 0
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
     for char in text:
         width = len(char.encode("utf-8"))
         if size + width > WORD_BYTES:

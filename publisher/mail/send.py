@@ -49,7 +49,7 @@ class SendOptions:
         values = {k: table[k] for k in ("transport", "rate", "connections", "max_attempts")}
         values |= {k: table[k] for k in ("retry_backoff", "retry_backoff_max")}
         values |= {k: v for k, v in overrides.items() if v is not None}
-        options = cls(**values)  # type: ignore[arg-type]
+        options = cls(**values)
         problems = []
         if options.connections < 1:
             problems.append("connections must be at least 1")
@@ -177,11 +177,11 @@ class SendRun:
             self._error = self._error or exc
             self.dispatcher.stop()
 
-    def _may_send(self, index: int) -> bool:
+    def may_send(self, index: int) -> bool:
         """Whether thread ``index`` may go on (a slow-down leaves fewer connections)."""
         return index < self.throttle.connections or index == 0
 
-    def _open(self, transport: Transport) -> None:
+    def connect(self, transport: Transport) -> None:
         """Connect before a job is marked ``sending``, retrying a server that is down."""
         for attempt in range(1, self.options.max_attempts + 1):
             if transport.is_open:
@@ -194,7 +194,7 @@ class SendRun:
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
                 time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
 
-    def _verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
+    def verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
         """What the ledger records for one attempt, and when to try again (``None``: never)."""
         if outcome.slow_down:
             self.throttle.slow_down(self._rate())
@@ -208,7 +208,7 @@ class SendRun:
         )  # fmt: skip
         return (job, state, reply, counted), None
 
-    def _count(self, finished: list[Finished]) -> None:
+    def record(self, finished: list[Finished]) -> None:
         if not finished:
             return
         with self._report_lock:
@@ -240,12 +240,12 @@ class _Lane:
         """Take jobs until none is left, streaming each run of them over the transport."""
         run = self.run
         try:
-            while run._may_send(self.index):
+            while run.may_send(self.index):
                 job = run.dispatcher.next()
                 if job is None:
                     return
                 self.held[job.id] = job
-                run._open(self.transport)
+                run.connect(self.transport)
                 first = self.envelope(job)
                 if first is not None:
                     self.transport.stream(first, self.more, self.settle)
@@ -256,7 +256,7 @@ class _Lane:
 
     def more(self) -> Envelope | None:
         """The next message while one is in flight, if one is ready now."""
-        while self.run._may_send(self.index):
+        while self.run.may_send(self.index):
             job = self.run.dispatcher.next(wait=False)
             if job is None:
                 return None
@@ -291,7 +291,7 @@ class _Lane:
             if outcome.status == UNTRIED:
                 back.append((job, 0.0))
                 continue
-            row, retry_in = run._verdict(job, outcome, counted=job.id not in self.handed)
+            row, retry_in = run.verdict(job, outcome, counted=job.id not in self.handed)
             finished.append(row)
             back.append((row[0].again() if retry_in is not None else job, retry_in))
         run.ledger.advance(finished, handing.tag if handing is not None else None)
@@ -302,7 +302,7 @@ class _Lane:
             self.handed.discard(envelope.tag.id)
         for job, retry_in in back:
             run.dispatcher.done(job, retry_in=retry_in)
-        run._count(finished)
+        run.record(finished)
 
 
 def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:

@@ -138,7 +138,8 @@ def _text_block(paragraphs: list[str]) -> Block:
 def build_view(issue: Issue, theme: Theme) -> IssueView:
     """The display view of a composed issue in a theme."""
     labels = labels_for(issue.language, theme.settings)
-    sections, entries = [], []
+    sections: list[SectionView] = []
+    entries: list[EntryView] = []
     for s_number, section in enumerate(issue.sections, 1):
         views = []
         for entry in section.entries:

@@ -65,7 +65,7 @@ def to_text(markdown: str, links: LinkRefs, width: int = TEXT_WIDTH, indent: str
     ordered: list[int] = []
     for token in _MD.parse(markdown):
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            ordered.append(token.attrs.get("start", 1) if token.type[0] == "o" else 0)
+            ordered.append(int(token.attrs.get("start", 1)) if token.type[0] == "o" else 0)
             fresh = len(ordered) == 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             ordered.pop()

@@ -7,7 +7,7 @@ threefold under quoted-printable, so the transfer encoding is chosen by measurin
 from __future__ import annotations
 
 from email import policy
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage
 
 # RFC 5322: lines of at most 998 octets; 8bit bodies must respect it too.
 MAX_LINE_OCTETS = 998
@@ -18,13 +18,14 @@ def _fits_8bit(body: str) -> bool:
     return all(len(line.encode("utf-8")) <= MAX_LINE_OCTETS for line in body.split("\n"))
 
 
-def _part(body: str, subtype: str, cte: str) -> MIMEPart:
-    part = MIMEPart(policy=SMTP_POLICY)
+def _part(body: str, subtype: str, cte: str) -> EmailMessage:
+    # An EmailMessage rather than a bare MIMEPart: that is the type attach() is declared with.
+    part = EmailMessage(policy=SMTP_POLICY)
     part.set_content(body, subtype=subtype, charset="utf-8", cte=cte)
     return part
 
 
-def encode_part(body: str, subtype: str, *, eight_bit: bool) -> MIMEPart:
+def encode_part(body: str, subtype: str, *, eight_bit: bool) -> EmailMessage:
     """A text/<subtype> part in the encoding that gives the fewest bytes.
 
     ``eight_bit`` says whether the receiving server offered 8BITMIME; without it only

@@ -80,7 +80,7 @@ def _is_one_click(environ: dict[str, Any]) -> bool:
         message = BytesParser(policy=HTTP).parsebytes(head + body)
         return any(
             part.get_param("name", header="content-disposition") == "List-Unsubscribe"
-            and part.get_payload(decode=True).strip() == b"One-Click"
+            and _payload(part) == b"One-Click"
             for part in message.iter_parts()
         )
     fields = parse_qs(body.decode("latin-1"))
@@ -142,3 +142,9 @@ def application(environ: dict[str, Any], start_response: StartResponse) -> Itera
     """WSGI entry point for deployment; the project comes from ``PUBLISHER_PROJECT``."""
     app = make_app(Path(os.environ.get("PUBLISHER_PROJECT", ".")))
     return app(environ, start_response)
+
+
+def _payload(part: Any) -> bytes:
+    """A form part's bytes, without the spaces and line ends around them."""
+    data = part.get_payload(decode=True)
+    return data.strip() if isinstance(data, bytes) else b""

@@ -46,7 +46,7 @@ class NewsTextImporter:
 
     def _article(self, draft: ArticleDraft, source: Source) -> Article:
         published = draft.published.value if draft.published else None
-        if draft.published is None:
+        if draft.published is None or published is None:
             draft.warn("no publication date found")
         elif not draft.published.zone_given and draft.language != "vi":
             draft.warn(f"no time zone given: {published.isoformat()} assumed (UTC)")

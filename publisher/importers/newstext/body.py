@@ -105,7 +105,7 @@ def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> l
     if is_credit_only(found):
         assert found is not None
         close = unit.gap == 0 and previous is not None
-        if close and previous.kind == "p" and _could_be_caption(previous.text, spaced):
+        if close and previous and previous.kind == "p" and _could_be_caption(previous.text, spaced):
             items.pop()
             draft.warn(f"caption guessed from the line above a credit: {previous.text[:60]!r}")
             return [Item("fig", caption=Caption(previous.text, found.credit))]

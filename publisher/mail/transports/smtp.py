@@ -117,6 +117,7 @@ class SmtpTransport(Transport):
         s = self.settings
         where = f"{s.host}:{s.port}"
         try:
+            conn: smtplib.SMTP
             if s.security == "tls":
                 context = ssl.create_default_context()
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
@@ -137,8 +138,9 @@ class SmtpTransport(Transport):
         except (smtplib.SMTPException, OSError) as exc:
             raise TransportError(f"cannot connect: {exc}", where=where) from exc
         # Small writes (pipelined commands) must not wait for Nagle's delayed ACK.
-        if conn.sock is not None:
-            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if conn.sock is None:  # pragma: no cover - smtplib connected, or it raised
+            raise TransportError("the SMTP connection closed at once", where=where)
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if conn.file is None:
             conn.file = conn.sock.makefile("rb")
         # Replies are read from the file smtplib reads them from, so nothing buffered is lost.
