@@ -96,7 +96,8 @@ def _span(node: Any) -> Span:
 
 def _written(node: Any) -> str | None:
     """A plain scalar's own text (what the editor typed), else None."""
-    return node.value if isinstance(node, ScalarNode) and node.style is None else None
+    # A plain scalar has no style: None from PyYAML's own parser, "" from libyaml's.
+    return node.value if isinstance(node, ScalarNode) and not node.style else None
 
 
 class _Constructor(SafeConstructor):
