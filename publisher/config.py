@@ -1,11 +1,16 @@
 """``publisher.toml``: loaded once, validated whole, every problem reported with its key path.
 
-Secrets (SMTP password, cloud credentials) never live here: only in environment variables.
+Every key's type and, where it has one, its allowed values are checked here, when a command
+starts and before it does anything, so that a bad ``[smtp]`` port is reported by ``build`` too
+and not only halfway into a send. Secrets (SMTP password, cloud credentials) never live here:
+only in environment variables.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +76,67 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"{value!r} is not one of {', '.join(choices)}"
+
+    return check
+
+
+def _at_least(minimum: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value >= minimum else f"must be at least {minimum:g}, not {value!r}"
+
+    return check
+
+
+def _port(value: Any) -> str | None:
+    return None if 0 <= value < 65536 else f"{value!r} is not a port number (0: the usual one)"
+
+
+def _link(value: Any) -> str | None:
+    if re.search(r"[\s<>\"]", value):
+        return "must not contain spaces, quotes or angle brackets"
+    return None
+
+
+def _unsubscribe_url(value: Any) -> str | None:
+    if value and (not value.startswith("https://") or "{token}" not in value):
+        return "must be an https:// URL containing {token}"
+    return _link(value)
+
+
+# table -> key -> what the value must be, beyond its type: a problem, or None when it is fine.
+CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "keywords": {
+        "limit": _at_least(0),
+        "segmenter": _one_of("auto", "plain", "underthesea"),
+    },
+    "send": {
+        "transport": _one_of("maildir", "smtp", "memory"),
+        "unsubscribe_url": _unsubscribe_url,
+        "unsubscribe_mailto": _link,
+        "rate": _at_least(0),
+        "connections": _at_least(1),
+        "max_attempts": _at_least(1),
+        "retry_backoff": _at_least(0),
+        "retry_backoff_max": _at_least(0),
+    },
+    "smtp": {
+        "port": _port,
+        "security": _one_of("none", "starttls", "tls"),
+        "timeout": _at_least(0.001),
+    },
+}
+
+
+def check_value(table: str, key: str, value: Any) -> str | None:
+    """What is wrong with a setting's value (``table.key: ...``), or None."""
+    check = CHECKS.get(table, {}).get(key)
+    problem = check(value) if check is not None else None
+    return f"{table}.{key}: {problem}" if problem else None
 
 
 @dataclass(frozen=True)
@@ -152,4 +218,8 @@ def validate(raw: dict[str, Any]) -> list[str]:
                     else "/".join(t.__name__ for t in expected)
                 )
                 problems.append(f"{name}.{key}: must be {names}, not {type(value).__name__}")
+                continue
+            problem = check_value(name, key, value)
+            if problem:
+                problems.append(problem)
     return problems

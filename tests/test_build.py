@@ -223,3 +223,23 @@ def test_text_an_editor_writes_stays_text_through_show_and_build(cli, project):
     assert result.manifest["articles"][0]["title"] == "No"
     text = (result.out / "email.txt").read_text(encoding="utf-8")
     assert "No" in text and "12:30" in text and "1_000" in text
+
+
+def test_every_settings_problem_is_reported_before_any_work(cli, project):
+    make_project(project)
+    with (project / "publisher.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            '\n[send]\nconnections = 0\nunsubscribe_url = "http://x.example/{token}"\n'
+            '[smtp]\nport = 70000\nsecurity = "ssl"\n'
+        )
+    (project / "issues" / "t.yaml").write_text("title: T\n", encoding="utf-8")
+    result = cli("build", "t")
+    assert result.exit_code == 3
+    for problem in (
+        "send.connections: must be at least 1, not 0",
+        "send.unsubscribe_url: must be an https:// URL containing {token}",
+        "smtp.port: 70000 is not a port number",
+        "smtp.security: 'ssl' is not one of none, starttls, tls",
+    ):
+        assert f"  - {problem}" in result.stderr
+    assert not (project / "build").exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from publisher.audience.database import database_path, open_project_db
 from publisher.audience.subscribers import SubscriberList, normalise_email
-from publisher.config import Config
+from publisher.config import Config, check_value
 from publisher.errors import ConfigError, SendError
 from publisher.mail.built import BuiltIssue, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
@@ -50,13 +50,9 @@ class SendOptions:
         values |= {k: table[k] for k in ("retry_backoff", "retry_backoff_max")}
         values |= {k: v for k, v in overrides.items() if v is not None}
         options = cls(**values)
-        problems = []
-        if options.connections < 1:
-            problems.append("connections must be at least 1")
-        if options.max_attempts < 1:
-            problems.append("max_attempts must be at least 1")
-        if options.rate < 0 or options.retry_backoff < 0:
-            problems.append("rate and retry_backoff cannot be negative")
+        # The file's values were checked when it was read; options given on the command line
+        # are checked here, by the same rules.
+        problems = [p for k, v in values.items() if (p := check_value("send", k, v))]
         if problems:
             raise ConfigError("invalid send options", problems=problems)
         return options

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from publisher.config import Config
+from publisher.config import Config, check_value
 from publisher.errors import ConfigError
 from publisher.mail.transports.base import (
     DEFERRED,
@@ -50,16 +50,14 @@ class SmtpSettings:
             key: environ.get(ENV + key.upper()) or table[key]
             for key in ("host", "port", "security", "username")
         }
-        problems = []
+        # publisher.toml's values were checked when it was read; the environment's are here.
         security = str(values["security"]).lower()
-        if security not in SECURITIES:
-            problems.append(f"smtp.security: {security!r} is not one of none, starttls, tls")
+        problems = [p for p in [check_value("smtp", "security", security)] if p]
         try:
             port = int(values["port"]) or SECURITIES.get(security, 25)
-            if not 0 < port < 65536:
-                raise ValueError
         except ValueError:
-            port = 0
+            port = -1
+        if port <= 0 or check_value("smtp", "port", port):
             problems.append(f"smtp.port: {values['port']!r} is not a port number")
         if problems:
             raise ConfigError("invalid SMTP settings", problems=problems)
