@@ -64,11 +64,6 @@ class MessageSettings:
         return cls(url, mailto, table["name_fallback"])
 
 
-def _stuff(data: bytes) -> bytes:
-    """Lines starting with "." get a second one (the SMTP transparency rule)."""
-    return data.replace(b"\r\n.", b"\r\n..")
-
-
 def _quoted_printable(data: bytes) -> bytes:
     return binascii.b2a_qp(data, istext=True)
 
@@ -103,15 +98,8 @@ class _Part:
         self.literals = pieces[0::2]
         self.slots = [TOKENS.index(t) for t in pieces[1::2]]
         self.crlf_literals = [p.replace("\n", "\r\n").encode("utf-8") for p in self.literals]
-        # The same with SMTP's dot-stuffing done once here rather than per message: a line
-        # starting with "." gets another (RFC 5321 4.5.2). Whether a literal's first byte starts
-        # a line depends on what came before it, so both versions are kept.
-        self.stuffed_mid = [_stuff(p) for p in self.crlf_literals]
-        self.stuffed_start = [b"." + p if p[:1] == b"." else p for p in self.stuffed_mid]
         # Quoted-printable literals are encoded once too; each starts a line (see _qp_segment).
-        lf_literals = [p.encode("utf-8") for p in self.literals]
-        self.qp_literals = [_qp_segment(p) for p in lf_literals]
-        self.qp_stuffed = [_stuff(b"\r\n" + p)[2:] for p in self.qp_literals]
+        self.qp_literals = [_qp_segment(p.encode("utf-8")) for p in self.literals]
         self.headers = {
             cte: f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
             f"Content-Transfer-Encoding: {cte}\r\n\r\n".encode("ascii")
@@ -140,56 +128,28 @@ class _Part:
             return "8bit" if self.eight_bit else "quoted-printable"
         return cte
 
-    def _stuffed(self, values: tuple[bytes, ...]) -> list[bytes]:
-        """The pieces, dot-stuffed: only what lands at a line start needs a look."""
-        out = [self.stuffed_start[0]]
-        at_start = out[0].endswith(b"\n") or not out[0]
-        for i, slot in enumerate(self.slots):
-            for piece in (values[slot], None):
-                if piece is None:
-                    piece = (self.stuffed_start if at_start else self.stuffed_mid)[i + 1]
-                elif at_start and piece[:1] == b".":
-                    piece = b"." + piece
-                out.append(piece)
-                if piece:
-                    at_start = piece.endswith(b"\n")
-        return out
-
-    def _quoted_printable(self, values: tuple[bytes, ...], stuffed: bool) -> bytes:
+    def _quoted_printable(self, values: tuple[bytes, ...]) -> bytes:
         """The body from literals encoded at compile time and the values encoded now."""
-        literals = self.qp_stuffed if stuffed else self.qp_literals
-        out = [literals[0]]
+        out = [self.qp_literals[0]]
         for i, slot in enumerate(self.slots):
-            value = _qp_segment(values[slot].replace(b"\r\n", b"\n"))
-            if stuffed and value[:1] == b".":
-                value = b"." + value
-            out.append(value)
-            out.append(literals[i + 1])
+            out.append(_qp_segment(values[slot].replace(b"\r\n", b"\n")))
+            out.append(self.qp_literals[i + 1])
         return b"".join(out)
 
-    def render(self, values: tuple[bytes, ...], *, stuffed: bool = False) -> bytes:
-        """Headers and encoded body of this part with the values filled in.
-
-        ``stuffed``: dot-stuffed for SMTP DATA (only values at a line start need a look).
-        """
+    def render(self, values: tuple[bytes, ...]) -> bytes:
+        """Headers and encoded body of this part with the values filled in."""
         cte = self._encoding(values)
         if cte == "quoted-printable" and self.cte == cte:
-            return self.headers[cte] + self._quoted_printable(values, stuffed)
-        eight_bit = cte in ("7bit", "8bit")
-        if stuffed and eight_bit:
-            out = self._stuffed(values)
-        else:
-            literals = self.crlf_literals
-            out = [literals[0]]
-            for i, slot in enumerate(self.slots):
-                out.append(values[slot])
-                out.append(literals[i + 1])
-        if eight_bit:
+            return self.headers[cte] + self._quoted_printable(values)
+        out = [self.crlf_literals[0]]
+        for i, slot in enumerate(self.slots):
+            out.append(values[slot])
+            out.append(self.crlf_literals[i + 1])
+        if cte in ("7bit", "8bit"):
             return self.headers[cte] + b"".join(out)
         data = b"".join(out).replace(b"\r\n", b"\n")
         encode = _base64 if cte == "base64" else _quoted_printable
-        body = encode(data).replace(b"\n", b"\r\n")
-        return self.headers[cte] + (_stuff(b"\r\n" + body)[2:] if stuffed else body)
+        return self.headers[cte] + encode(data).replace(b"\n", b"\r\n")
 
 
 class CompiledMessage:
@@ -248,11 +208,8 @@ class CompiledMessage:
             self._date_second = second
         return self._date
 
-    def render(self, recipient: Recipient, *, stuffed: bool = False) -> bytes:
-        """The whole message for one recipient, CRLF line endings.
-
-        ``stuffed``: with SMTP's dot-stuffing already done (what DATA sends before ".").
-        """
+    def render(self, recipient: Recipient) -> bytes:
+        """The whole message for one recipient, CRLF line endings."""
         email, token = recipient.email, check("token", recipient.token)
         to = address("To", recipient.name, email)
         url = self.unsubscribe_url(token)
@@ -273,9 +230,9 @@ class CompiledMessage:
             (
                 head.encode("ascii"),
                 self._tail,
-                self.text.render(plain, stuffed=stuffed),
+                self.text.render(plain),
                 self._between,
-                self.html.render(escaped, stuffed=stuffed),
+                self.html.render(escaped),
                 self._end,
             )
         )

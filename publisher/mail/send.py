@@ -266,15 +266,14 @@ class _Lane:
         """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
         self.run.throttle.wait()
         message = self.run.message(self.transport.eight_bit)
-        stuffed = self.transport.wants_stuffed
         try:
-            data = message.render(job.recipient, stuffed=stuffed)
+            data = message.render(job.recipient)
         except HeaderError as exc:
             refused = Envelope(message.envelope_from, job.recipient.email, b"", tag=job)
             self.handed.add(job.id)  # nothing was tried: no attempt to count
             self.settle([(refused, Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}"))])
             return None
-        return Envelope(message.envelope_from, job.recipient.email, data, stuffed, tag=job)
+        return Envelope(message.envelope_from, job.recipient.email, data, tag=job)
 
     def settle(self, done: Done, handing: Envelope | None = None) -> None:
         """Record outcomes and the next ``sending`` in one commit, then give the jobs back."""

@@ -18,14 +18,12 @@ UNTRIED = "untried"
 class Envelope:
     """One message for one recipient: SMTP envelope and the message bytes (CRLF lines).
 
-    ``stuffed``: the data is already dot-stuffed for SMTP (only for transports that say
-    ``wants_stuffed``). ``tag``: the caller's own reference, carried along untouched.
+    ``tag``: the caller's own reference, carried along untouched.
     """
 
     mail_from: str
     recipient: str
     data: bytes
-    stuffed: bool = False
     tag: Any = field(default=None, compare=False)
 
 
@@ -67,8 +65,6 @@ class Transport(ABC):
     name = "base"
     # Whether 8bit bodies may be sent (the SMTP server offered 8BITMIME); known after open().
     eight_bit = True
-    # Whether it takes SMTP dot-stuffed data (saves the sender a pass over every message).
-    wants_stuffed = False
 
     @property
     def is_open(self) -> bool:

@@ -92,7 +92,6 @@ class SmtpTransport(Transport):
     """Sends over one SMTP connection."""
 
     name = "smtp"
-    wants_stuffed = True
 
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
@@ -265,10 +264,7 @@ class SmtpTransport(Transport):
 
     def _hand_over(self, message: Envelope, following: Envelope | None) -> None:
         """The content and its end-of-data line, and the next envelope if pipelined, at once."""
-        data = message.data
-        parts = [data if message.stuffed else dot_stuff(data)]
-        if message.stuffed:
-            parts.append(b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n")
+        parts = [dot_stuff(message.data)]
         if following is not None:
             parts += self._commands(following)
         self._write(b"".join(parts))
