@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import publisher.render as render  # noqa: E402
+import publisher.render.issue as render  # noqa: E402
 from publisher.articles import file as articlefile  # noqa: E402
 from publisher.articles.library import Library  # noqa: E402
 from publisher.config import load_config  # noqa: E402

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from publisher.model import Entry, Section
-from publisher.render import render_issue
 from publisher.render.images import ImageStore, local_images, preparing_images
+from publisher.render.issue import render_issue
 from tests.conftest import ROOT
 from tests.sample_issue import article, example_issue
 

@@ -13,8 +13,8 @@ from lxml import html as lxml_html
 
 from publisher.errors import RenderError
 from publisher.model import Section
-from publisher.render import render_issue
 from publisher.render.email import line_column, mjml_to_html
+from publisher.render.issue import render_issue
 from publisher.render.markup import to_html
 from publisher.render.theme import load_theme
 from tests.sample_issue import article, entry, issue_of, sample_issue

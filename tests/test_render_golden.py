@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.render import render_issue
+from publisher.render.issue import render_issue
 from tests.conftest import ROOT
 from tests.sample_issue import EXAMPLE, example_issue
 

@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 from publisher.model import Section
-from publisher.render import render_issue
+from publisher.render.issue import render_issue
 from tests.sample_issue import article, entry, issue_of, sample_issue
 
 

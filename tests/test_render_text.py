@@ -7,7 +7,7 @@ import re
 import pytest
 
 from publisher.model import Section
-from publisher.render import render_issue
+from publisher.render.issue import render_issue
 from publisher.render.markup import LinkRefs, to_text, width_of, wrap
 from tests.sample_issue import article, entry, issue_of, sample_issue
 

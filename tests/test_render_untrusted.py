@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 from publisher.model import Figure, Section
-from publisher.render import render_issue
+from publisher.render.issue import render_issue
 from publisher.text import clean
 from tests.sample_issue import article, entry, issue_of
 

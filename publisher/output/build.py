@@ -21,8 +21,8 @@ from publisher.issues.compose import compose_issue
 from publisher.model import Issue
 from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
 from publisher.render import print as print_edition
-from publisher.render import render_issue, timed
 from publisher.render.images import ImageStore, local_images, preparing_images
+from publisher.render.issue import render_issue, timed
 from publisher.render.mime import encoded_size
 
 

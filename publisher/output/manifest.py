@@ -13,7 +13,7 @@ from typing import Any
 from publisher.articles import file as articlefile
 from publisher.config import Config
 from publisher.model import TOKENS, Issue
-from publisher.render import Rendered
+from publisher.render.issue import Rendered
 
 MANIFEST = "manifest.json"
 GMAIL_CLIP_BYTES = 102 * 1024

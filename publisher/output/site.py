@@ -17,7 +17,7 @@ from publisher.model import Issue
 from publisher.output.build import BuildResult, build_issue, swap_in
 from publisher.output.feed import IssueSummary, atom_feed, newest_first
 from publisher.output.layout import issue_keys
-from publisher.render import theme_environment
+from publisher.render.issue import theme_environment
 from publisher.render.labels import format_day, labels_for
 from publisher.render.web import ArchiveItem, render_archive
 
