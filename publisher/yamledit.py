@@ -83,6 +83,9 @@ class Splice:
         # From the end backwards, so each change's offsets still hold; of two changes at one
         # place, the one made first ends up first.
         order = sorted(range(len(self._changes)), key=lambda n: (*self._changes[n][:2], n))
+        for before, after in pairwise(order):
+            if self._changes[after][0] < self._changes[before][1]:
+                raise ValueError("two changes of one place: the edit cannot be made in place")
         for n in reversed(order):
             start, end, new = self._changes[n]
             text = text[:start] + new + text[end:]
@@ -161,7 +164,16 @@ class Splice:
         self.insert_lines(after, [line for v in values for line in self.indent.item(v, dash)])
 
     def fill(self, mapping: LinedDict, key: Any, values: list[Any]) -> None:
-        """Make ``mapping[key]`` (null, ``[]`` or missing) a block list of ``values``."""
+        """Make ``mapping[key]`` (null, ``[]`` or missing) a list of ``values``: a block list,
+        or ``[a, b]`` inside a mapping written ``{...}``."""
+        if mapping.flow:
+            if key in mapping:
+                self.replace(mapping.spans[key], scalar(values))
+            else:  # before the closing brace
+                end = mapping.span[1] - 1
+                comma = ", " if mapping else ""
+                self.replace((end, end), f"{comma}{scalar(key)}: {scalar(values)}")
+            return
         if key in mapping:
             line, column = mapping.lines[key], mapping.columns[key]
             start, end = mapping.spans[key]
@@ -169,12 +181,27 @@ class Splice:
                 while start > 0 and self.text[start - 1] in " \t":
                     start -= 1
                 self.replace((start, end), "")
-        else:
+        else:  # a new last key
             column = min(mapping.columns.values(), default=0)
-            line = self.last_content_line()
+            line = self._mapping_end(mapping)
             self.insert_lines(line, [" " * column + f"{scalar(key)}:"])
         dash = column + self.indent.offset
         self.insert_lines(line, [text for v in values for text in self.indent.item(v, dash)])
+
+    def _mapping_end(self, mapping: LinedDict) -> int:
+        """The last line of a block mapping's content (0 for an empty document)."""
+        if not mapping:
+            return self.last_content_line()
+        column = min(mapping.columns.values())
+        last = first = min(mapping.lines.values())
+        for number in range(first + 1, len(self.lines) + 1):
+            if not self._is_content(number):
+                continue
+            line = self.lines[number - 1]
+            if self._column(number) < column or line.strip() in ("...", "---"):
+                break
+            last = number
+        return last
 
     def _source(self, span: Span) -> str:
         return self.text[span[0] : span[1]]
@@ -183,9 +210,9 @@ class Splice:
         self.replace(seq.span, "[" + ", ".join(texts) + "]")
 
 
-def _flow(value: str) -> str:
-    """A scalar that may stand inside ``[...]``: quoted when it holds a flow indicator."""
+def _flow(value: Any) -> str:
+    """A value that may stand inside ``[...]``: text quoted when it holds a flow indicator."""
     text = scalar(value)
-    if text[:1] not in "'\"" and any(c in text for c in ",[]{}"):
+    if isinstance(value, str) and text[:1] not in "'\"" and any(c in text for c in ",[]{}"):
         return "'" + value.replace("'", "''") + "'"
     return text

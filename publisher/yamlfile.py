@@ -28,7 +28,7 @@ class LinedDict(dict[Any, Any]):
     """A mapping that knows where each of its keys and values is in the text.
 
     ``lines`` and ``columns``: where each key is (1-based line, 0-based column); ``spans``: each
-    value's character offsets;
+    value's character offsets; ``span`` and ``flow`` as for ``LinedList``;
     ``written``: each plain scalar value as written (``1e3`` for the float 1000.0).
     """
 
@@ -36,6 +36,8 @@ class LinedDict(dict[Any, Any]):
     columns: dict[Any, int]
     spans: dict[Any, Span]
     written: dict[Any, str]
+    span: Span
+    flow: bool
 
 
 class LinedList(list[Any]):
@@ -118,6 +120,7 @@ class _Constructor(SafeConstructor):
         yield data
         self.flatten_mapping(node)
         data.lines, data.columns, data.spans, data.written = {}, {}, {}, {}
+        data.span, data.flow = _span(node), bool(node.flow_style)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -175,9 +178,14 @@ class _Loader(_Parsing, _Constructor, _CoreResolver):
 class _Dumper(_Emitting, SafeRepresenter, _CautiousResolver):
     """Block style, Unicode as it is, keys in the order given, quoting for both YAMLs."""
 
-    def __init__(self, stream: Any, width: int | None = None, **_: Any) -> None:
+    def __init__(
+        self, stream: Any, width: int | None = None, default_flow_style: bool = False, **_: Any
+    ) -> None:
         # yaml.dump passes every option, None where the caller gave none.
-        super().__init__(stream, allow_unicode=True, width=width or 100, sort_keys=False)
+        super().__init__(
+            stream, allow_unicode=True, width=width or 100, sort_keys=False,
+            default_flow_style=default_flow_style,
+        )  # fmt: skip
 
 
 def load(text: str) -> Any:
@@ -194,9 +202,10 @@ def dump(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper)
 
 
-def scalar(value: str) -> str:
-    """``value`` as one YAML scalar: plain where that reads back as the same text, else quoted."""
-    text = yaml.dump(value, Dumper=_Dumper, width=1 << 30)  # one line, however long
+def scalar(value: Any) -> str:
+    """``value`` on one line: text plain where that reads back the same, else quoted; a list or
+    a mapping in flow style (``[a, b]``, ``{k: v}``)."""
+    text = yaml.dump(value, Dumper=_Dumper, width=1 << 30, default_flow_style=True)
     return text.removesuffix("\n...\n").removesuffix("\n")
 
 

@@ -325,3 +325,34 @@ def test_the_file_s_own_indentation_is_kept(config, text):
     assert len(lines) == len(text.splitlines()) + 1
     remove_articles(config, "style", ["night-run"])
     assert path.read_text() == text
+
+
+def test_a_section_without_articles_gets_them_after_its_own_keys(config):
+    path = write_issue(
+        config, "keys", "title: T\nsections:\n- title: A\n- title: B\n  articles: [bus-trial]\n"
+    )
+    add_articles(config, "keys", ["night-run"], section="A")
+    assert path.read_text() == (
+        "title: T\nsections:\n- title: A\n  articles:\n  - night-run\n"
+        "- title: B\n  articles: [bus-trial]\n"
+    )
+
+
+def test_flow_style_sections(config):
+    text = "title: T\nsections: [{title: A, articles: [bus-trial]}, {title: B}]  # terse\n"
+    path = write_issue(config, "terse", text)
+    add_articles(config, "terse", ["night-run"], section="B")
+    assert path.read_text() == (
+        "title: T\nsections: [{title: A, articles: [bus-trial]}, "
+        "{title: B, articles: [night-run]}]  # terse\n"
+    )
+    add_articles(config, "terse", ["salt-sensors"], section="C, and more")
+    assert [s.title for s in compose_issue(config, "terse").sections] == ["A", "B", "C, and more"]
+    remove_articles(config, "terse", ["night-run"])  # section B goes
+    assert [s.title for s in compose_issue(config, "terse").sections] == ["A", "C, and more"]
+    add_articles(config, "terse", ["library-van"], section="A")
+    before = path.read_bytes()
+    # A section's own list and the list of sections, one inside the other: refused.
+    with pytest.raises(ComposeError, match="edit the file by hand"):
+        remove_articles(config, "terse", ["bus-trial", "salt-sensors"])
+    assert path.read_bytes() == before

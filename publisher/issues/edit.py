@@ -173,7 +173,11 @@ def _edit(config: Config, issue: str, change: Callable[[LinedDict, Splice], str]
     data = load_issue_text(original, str(path))
     splice = Splice(original)
     summary = change(data, splice)
-    text = splice.result()
+    try:
+        text = splice.result()
+    except ValueError as exc:  # e.g. a whole issue written in flow style, {...} inside [...]
+        message = f"nothing was changed: {exc}; edit the file by hand"
+        raise ComposeError(message, where=str(path)) from None
     draft = draft_issue(config, path, text=text, allow_empty=True)
     if draft.problems:
         before = draft_issue(config, path, allow_empty=True)
