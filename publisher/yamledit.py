@@ -188,6 +188,21 @@ class Splice:
         dash = column + self.indent.offset
         self.insert_lines(line, [text for v in values for text in self.indent.item(v, dash)])
 
+    def set(self, mapping: LinedDict, key: Any, value: Any) -> None:
+        """Give ``mapping[key]`` a new scalar value, in place, or add the key at its end."""
+        if key in mapping:
+            start, end = mapping.spans[key]
+            space = " " if start == end and self.text[start - 1 : start] == ":" else ""
+            self.replace((start, end), space + scalar(value))
+        elif mapping.flow:
+            end = mapping.span[1] - 1
+            self.replace((end, end), f"{', ' if mapping else ''}{scalar(key)}: {scalar(value)}")
+        else:
+            column = min(mapping.columns.values(), default=0)
+            self.insert_lines(
+                self._mapping_end(mapping), [f"{' ' * column}{scalar(key)}: {scalar(value)}"]
+            )
+
     def _mapping_end(self, mapping: LinedDict) -> int:
         """The last line of a block mapping's content (0 for an empty document)."""
         if not mapping:

@@ -203,7 +203,7 @@ def test_issue_show_refuses_an_unknown_theme_as_build_does(project):
             env=subprocess_env(), capture_output=True, text=True,
         )  # fmt: skip
         assert done.returncode == 6, done.stderr
-        outputs.append(done.stderr.strip())
+        outputs.append(done.stderr[done.stderr.index("Error:") :].strip())  # after warnings
     assert "unknown theme 'nosuch'" in outputs[0]
     assert outputs[0] == outputs[1]
 
@@ -243,3 +243,47 @@ def test_every_settings_problem_is_reported_before_any_work(cli, project):
     ):
         assert f"  - {problem}" in result.stderr
     assert not (project / "build").exists()
+
+
+SEED_ARTICLE = "tang-cuong-giao-luu-trao-doi-kinh-nghiem"
+
+
+def test_build_and_issue_show_warn_of_a_figure_without_an_image(cli, project):
+    copy_example(project)
+    for command in (["build", EXAMPLE], ["issue", "show", EXAMPLE]):
+        result = cli(*command)
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+        assert warnings == [
+            f"warning: {SEED_ARTICLE}: figure 1 has no image: add `src:` (publisher articles "
+            f"figure {SEED_ARTICLE} 1 --src images/NAME.jpg)"
+        ]
+
+
+def test_articles_figure_attaches_a_picture_and_keeps_the_file(cli, project):
+    copy_example(project)
+    path = project / "articles" / f"{SEED_ARTICLE}.md"
+    original = path.read_text(encoding="utf-8").replace(
+        "figures:\n", "# The desk will send a photo.\nfigures:\n"
+    )
+    path.write_text(original, encoding="utf-8")
+    for args, message in (
+        (["2", "--src", "images/xe-buyt-dien.jpg"], "there is no figure 2: the article has 1"),
+        (["1", "--src", "images/none.jpg"], "no such image file in the project"),
+        (["1", "--src", "http://example.org/a.jpg"], "must be https:// or a project path"),
+        (["1", "--src", "../outside.jpg"], "no such image file in the project"),
+    ):
+        result = cli("articles", "figure", SEED_ARTICLE, *args)
+        assert result.exit_code != 0 and message in result.stderr, (args, result.output)
+        assert path.read_text(encoding="utf-8") == original
+    result = cli(
+        "articles", "figure", SEED_ARTICLE, "1", "--src", "images/xe-buyt-dien.jpg",
+        "--alt", "Lãnh đạo hai ban: chụp ảnh",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == original.replace(
+        "- src: ''\n  alt: ''\n",
+        "- src: images/xe-buyt-dien.jpg\n  alt: 'Lãnh đạo hai ban: chụp ảnh'\n",
+    )
+    built = cli("build", EXAMPLE)
+    assert built.exit_code == 0 and "warning:" not in built.stderr

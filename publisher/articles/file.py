@@ -26,6 +26,7 @@ from publisher import yamlfile
 from publisher.errors import InputError
 from publisher.model import Article, Figure, Provenance
 from publisher.text import clean, nfc
+from publisher.yamledit import Splice
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _KNOWN = {
@@ -57,6 +58,30 @@ def dumps(article: Article) -> str:
     front = yamlfile.dump(meta)
     body = "\n\n".join(article.paragraphs)
     return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+def set_figure(text: str, number: int, values: dict[str, str], *, where: str) -> str:
+    """The article file's text with fields of figure ``number`` (1-based) set, in place.
+
+    Only those values change: the rest of the file, comments included, stays as it was.
+    """
+    text = nfc(text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
+    loads(text, where=where)  # a file with problems is not edited
+    match = _FRONT.match(text)
+    assert match is not None  # loads checked it
+    front = match.group(1) or ""
+    figures = yamlfile.load(front).get("figures")
+    count = len(figures) if isinstance(figures, list) else 0
+    if not 1 <= number <= count:
+        has = f"has {count} figure{'s' * (count != 1)}" if count else "has no figures"
+        raise InputError(f"there is no figure {number}: the article {has}", where=where)
+    figure = figures[number - 1]
+    splice = Splice(front)
+    for key, value in values.items():
+        splice.set(figure, key, value)
+    edited = text[: match.start(1)] + splice.result() + text[match.end(1) :]
+    loads(edited, where=where)
+    return edited
 
 
 def loads(text: str, *, slug: str = "", where: str = "<article>") -> Article:

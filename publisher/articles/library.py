@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from publisher.articles import file as articlefile
 from publisher.errors import InputError, LibraryError
 from publisher.model import Article
-from publisher.text import fold, slugify, suggest
+from publisher.text import clean, fold, slugify, suggest
 
 
 @dataclass(frozen=True)
@@ -165,3 +166,36 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
         return path
+
+    def attach_image(
+        self, slug: str, number: int, src: str, *, alt: str | None = None, roots: list[Path]
+    ) -> Path:
+        """Give figure ``number`` of an article its picture: an ``https://`` address, or a file
+        under one of ``roots`` (the project, then the library) given relative to it."""
+        src = src.strip()
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            if parts.scheme != "https" or not parts.netloc:
+                raise LibraryError(f"an image address must be https:// or a project path: {src!r}")
+        elif not any(_inside(root, src) for root in roots):
+            raise LibraryError(
+                "no such image file in the project (give its path from the project folder)",
+                where=src,
+            )
+        self.get(slug)  # a missing slug gets its close matches
+        path = self.path_for(slug)
+        values = {"src": src} if alt is None else {"src": src, "alt": clean(alt)}
+        edited = articlefile.set_figure(
+            path.read_text(encoding="utf-8"), number, values, where=str(path)
+        )
+        try:
+            write_atomic(path, edited)
+        except OSError as exc:
+            raise LibraryError(f"cannot write article: {exc}", where=str(path)) from exc
+        return path
+
+
+def _inside(root: Path, src: str) -> bool:
+    """Whether ``src`` names a file inside ``root`` (never outside it, by ``..`` or a link)."""
+    path = (root / src).resolve()
+    return path.is_file() and path.is_relative_to(root.resolve())

@@ -120,6 +120,26 @@ def show_command(project: Project, slug: str, as_json: bool) -> None:
     click.echo(format_article(article))
 
 
+@articles.command("figure")
+@click.argument("slug")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option(
+    "--src", required=True, help="The picture: a path from the project folder, or https://."
+)
+@click.option("--alt", help="Its alt text, for readers who cannot see it.")
+@pass_project
+def figure_command(project: Project, slug: str, number: int, src: str, alt: str | None) -> None:
+    """Attach a picture to figure NUMBER (1 = the first) of article SLUG.
+
+    Only that figure's src (and alt) change in the article file; the rest stays as written.
+    """
+    config = project.config
+    path = Library(config.articles_dir).attach_image(
+        slug, number, src, alt=alt, roots=[config.project, config.articles_dir]
+    )
+    click.echo(f"figure {number} of {slug} now shows {src} ({path})")
+
+
 def format_article(article: Article) -> str:
     """A readable summary of an article for the terminal."""
     lines = [f"{article.slug}", f"  title:     {article.title}"]

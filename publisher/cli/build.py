@@ -35,6 +35,8 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
         click.echo(f"{size:>10,} bytes  {name}")
     mime = result.manifest["email"]["mime_bytes"]
     click.echo(f"built {result.out} (the email is {mime:,} bytes as a MIME message)")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if result.clipped:
         click.echo(
             f"warning: Gmail clips messages above about {GMAIL_CLIP_BYTES // 1024} KB encoded; "

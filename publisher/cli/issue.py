@@ -103,6 +103,8 @@ def show_command(project: Project, issue_name: str, as_json: bool) -> None:
         click.echo(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_draft(draft, _relative(project, draft.path)))
+    for warning in draft.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if draft.problems:
         raise draft.error()
 

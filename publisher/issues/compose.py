@@ -39,6 +39,11 @@ class IssueDraft:
     sections: tuple[DraftSection, ...]
     problems: tuple[str, ...]
 
+    @property
+    def warnings(self) -> list[str]:
+        """What does not stop a build but an editor should fix (see ``issue_warnings``)."""
+        return issue_warnings(self.issue)
+
     def error(self) -> ComposeError:
         """The error that refuses this issue: every problem of the file, in line order."""
         count = len(self.problems)
@@ -90,6 +95,22 @@ def _entry_json(issue: Issue, entry: DraftEntry) -> dict[str, Any]:
         "url": issue.article_url(entry.slug),
         "line": entry.line,
     }
+
+
+def issue_warnings(issue: Issue) -> list[str]:
+    """One line per article whose figures have a caption but no picture yet."""
+    warnings = []
+    for entry in issue.entries:
+        missing = [str(n) for n, f in enumerate(entry.article.figures, 1) if not f.src.strip()]
+        if missing:
+            numbers = f"figure {missing[0]} has" if len(missing) == 1 else (
+                f"figures {', '.join(missing)} have"
+            )  # fmt: skip
+            warnings.append(
+                f"{entry.article.slug}: {numbers} no image: add `src:` (publisher articles "
+                f"figure {entry.article.slug} {missing[0]} --src images/NAME.jpg)"
+            )
+    return warnings
 
 
 def issue_path(config: Config, issue: str) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 from publisher.config import Config
 from publisher.errors import PublisherError, RenderError
-from publisher.issues.compose import compose_issue
+from publisher.issues.compose import compose_issue, issue_warnings
 from publisher.model import Issue
 from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
 from publisher.render import print as print_edition
@@ -34,6 +34,7 @@ class BuildResult:
     files: dict[str, int]
     manifest: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def clipped(self) -> bool:
@@ -78,7 +79,8 @@ def build_issue(
     files[MANIFEST] = text.encode()
     with timed(timings, "write"):
         swap_in(target, files)
-    return BuildResult(target, {n: len(b) for n, b in files.items()}, manifest, timings)
+    sizes = {n: len(b) for n, b in files.items()}
+    return BuildResult(target, sizes, manifest, timings, issue_warnings(issue))
 
 
 def _compose(config: Config, slug: str) -> Issue:

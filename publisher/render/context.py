@@ -29,7 +29,11 @@ MIN_PARTIAL_WORDS = 8  # a cut paragraph shorter than this reads as a stray frag
 
 @dataclass(frozen=True)
 class FigureView:
-    """An image ready to place: absolute URL, alt text (the caption when empty), credit line."""
+    """An image ready to place: absolute URL, alt text (the caption when empty), credit line.
+
+    ``url`` is empty for a figure that has a caption but no image yet (scraped text has
+    none): the outputs still show its caption and credit, as a captioned note.
+    """
 
     url: str
     width: int | None
@@ -176,11 +180,13 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
     article = entry.article
     lead_md = _markdown(article.lead)
     paragraphs = [p for p in (_markdown(p) for p in article.paragraphs) if p]
-    pairs = [(f, _figure(issue, f, labels)) for f in article.figures if f.src.strip()]
+    pairs = [(f, _figure(issue, f, labels)) for f in article.figures if _shows(f)]
     figures = tuple(view for _, view in pairs)
     shown = figures if entry.image else ()
     body = _body(paragraphs, pairs if entry.image else [])
-    excerpt, teaser, truncated = _excerpt(entry, lead_md, paragraphs, body, shown)
+    # A teaser is the first picture; a caption without one stands in only when there is none.
+    pictures = tuple(f for f in shown if f.url)
+    excerpt, teaser, truncated = _excerpt(entry, lead_md, paragraphs, body, pictures or shown)
     date = ""
     if article.published:
         date = format_day(article.published.date(), issue.language, labels["date_format"])
@@ -202,7 +208,7 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
         body=body,
         excerpt=excerpt,
         teaser=teaser,
-        picture=shown[0] if shown else None,
+        picture=pictures[0] if pictures else None,
         truncated=truncated,
         figures=figures,
         keywords=tuple(untrusted(k) for k in article.keywords if clean(k)),
@@ -210,8 +216,13 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
     )
 
 
+def _shows(figure: Figure) -> bool:
+    """Whether a figure has anything to show: an image, or at least a caption or credit."""
+    return bool(figure.src.strip() or clean(figure.caption) or clean(figure.credit))
+
+
 def _figure(issue: Issue, figure: Figure, labels: dict) -> FigureView:
-    url, width, height = resolve_image(issue, figure)
+    url, width, height = resolve_image(issue, figure) if figure.src.strip() else ("", None, None)
     caption, credit = untrusted(figure.caption), untrusted(figure.credit)
     return FigureView(
         url=url,
