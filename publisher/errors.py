@@ -57,6 +57,10 @@ class RenderError(PublisherError):
     exit_code = 7
 
 
+class OutputError(RenderError):
+    """Raised by ``output`` when a build cannot be written where it was asked to go (exit 7)."""
+
+
 class SendError(PublisherError):
     """Raised by ``mail`` when sending cannot start or go on (lock held, transport down...)."""
 

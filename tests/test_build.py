@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from publisher.config import load_config
-from publisher.errors import ComposeError, PublisherError, RenderError
+from publisher.errors import ComposeError, OutputError, RenderError
 from publisher.issues.compose import compose_issue
 from publisher.output import build as build_module
 from publisher.output.build import build_issue
@@ -21,7 +21,7 @@ from tests.conftest import PYTHON, ROOT, subprocess_env
 from tests.issue_helpers import make_project, write_issue
 from tests.sample_issue import EXAMPLE, sample_issue, write_sample_images
 
-OUTPUTS = ["email.html", "email.txt", "manifest.json", "print.html", "web"]
+OUTPUTS = [".publisher-build", "email.html", "email.txt", "manifest.json", "print.html", "web"]
 
 
 @pytest.fixture
@@ -118,11 +118,36 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(config, tmp_path):
     precious = tmp_path / "notes"
     precious.mkdir()
     (precious / "keep.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(PublisherError, match="not a previous build"):
+    with pytest.raises(OutputError, match="this tool did not build"):
         build_issue(config, sample_issue(), out=precious)
     assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
-    with pytest.raises(PublisherError, match="project folder"):
+    with pytest.raises(OutputError, match="project folder"):
         build_issue(config, sample_issue(), out=config.project)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda out: (out / "sub").mkdir() or (out / "sub" / "keep.txt").write_text("mine"),
+         "sub/keep.txt is not a file of the build"),
+        (lambda out: (out / "email.txt").write_text("edited by hand"),
+         "email.txt was changed after the build"),
+        (lambda out: (out / ".publisher-build").unlink(), "no readable manifest.json"),
+        (lambda out: (out / "manifest.json").write_text('{"files": {}}'),
+         "its manifest.json is not the one the build wrote"),
+    ],
+)  # fmt: skip
+def test_replaces_only_an_untouched_build_of_its_own(config, tmp_path, change, reason):
+    out = tmp_path / "out"
+    build_issue(config, sample_issue(), out=out)
+    build_issue(config, sample_issue(title="Again"), out=out)  # its own build: replaced
+    change(out)
+    before = snapshot(out)
+    with pytest.raises(OutputError, match="did not build as it is") as caught:
+        build_issue(config, sample_issue(title="Changed"), out=out)
+    assert reason in str(caught.value)
+    assert snapshot(out) == before
+    assert caught.value.exit_code == 7  # a build error, as the README's table says
 
 
 def test_pdf_without_weasyprint_says_how_to_install(config, project, monkeypatch):

@@ -7,6 +7,7 @@ The same inputs give byte-identical files (no timestamps, sorted keys).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.config import Config
-from publisher.errors import PublisherError, RenderError
+from publisher.errors import OutputError, RenderError
 from publisher.issues.compose import compose_issue, issue_warnings
 from publisher.model import Issue
 from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
@@ -24,6 +25,8 @@ from publisher.render import print as print_edition
 from publisher.render.images import ImageStore, local_images, preparing_images
 from publisher.render.issue import render_issue, timed
 from publisher.render.mime import encoded_size
+
+MARKER = ".publisher-build"  # {"manifest_sha256": ...}: see check_target
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ def build_issue(
     manifest = build_manifest(config, issue, rendered, files, mime_bytes)
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     files[MANIFEST] = text.encode()
+    # The marker ties the folder to its manifest: see check_target.
+    files[MARKER] = json.dumps({"manifest_sha256": _sha256(files[MANIFEST])}).encode() + b"\n"
     with timed(timings, "write"):
         swap_in(target, files)
     sizes = {n: len(b) for n, b in files.items()}
@@ -88,17 +93,53 @@ def _compose(config: Config, slug: str) -> Issue:
 
 
 def check_target(target: Path, project: Path) -> None:
-    """Refuse to replace anything but a previous build (or an empty or missing folder)."""
+    """Refuse to replace anything but a build of this tool, untouched (or an empty folder).
+
+    A build is known by its files, not by a name: every file in the folder must be one its
+    ``manifest.json`` lists, with the same bytes (sha256), and the marker must hold the
+    manifest's own hash. A file added or edited by hand stops the build instead of vanishing.
+    """
     resolved = target.resolve()
     if resolved == project.resolve() or resolved in project.resolve().parents:
-        raise PublisherError("refusing to build into the project folder itself", where=str(target))
+        raise OutputError("refusing to build into the project folder itself", where=str(target))
     if target.exists() and not target.is_dir():
-        raise PublisherError("the output path exists and is not a folder", where=str(target))
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise PublisherError(
-            "refusing to replace a folder that is not a previous build (it has no manifest.json)",
+        raise OutputError("the output path exists and is not a folder", where=str(target))
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    problem = _not_a_build(target)
+    if problem:
+        raise OutputError(
+            f"refusing to replace a folder this tool did not build as it is: {problem}",
             where=str(target),
         )
+
+
+def _not_a_build(folder: Path) -> str | None:
+    """Why ``folder`` is not an untouched build, or None when it is one."""
+    try:
+        manifest_bytes = (folder / MANIFEST).read_bytes()
+        listed = json.loads(manifest_bytes)["files"]
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"it has no readable {MANIFEST} and {MARKER}"
+    if not isinstance(marker, dict) or marker.get("manifest_sha256") != _sha256(manifest_bytes):
+        return f"its {MANIFEST} is not the one the build wrote"
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        name = path.relative_to(folder).as_posix()
+        if name in (MANIFEST, MARKER):
+            continue
+        entry = listed.get(name) if isinstance(listed, dict) else None
+        if entry is None or path.is_symlink():
+            return f"{name} is not a file of the build"
+        if not isinstance(entry, dict) or entry.get("sha256") != _sha256(path.read_bytes()):
+            return f"{name} was changed after the build"
+    return None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def swap_in(target: Path, files: dict[str, bytes]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.config import Config
-from publisher.errors import ComposeError, PublisherError
+from publisher.errors import ComposeError, OutputError
 from publisher.issues.compose import compose_issue
 from publisher.model import Issue
 from publisher.output.build import BuildResult, build_issue, swap_in
@@ -120,8 +120,8 @@ def site_feed(config: Config, issues: list[IssueSummary]) -> bytes:
 def check_site_target(target: Path) -> None:
     """Refuse to replace a folder that is not a previous site."""
     if target.exists() and not target.is_dir():
-        raise PublisherError("the site path exists and is not a folder", where=str(target))
+        raise OutputError("the site path exists and is not a folder", where=str(target))
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
-        raise PublisherError(
+        raise OutputError(
             "refusing to replace a folder that is not a previous site", where=str(target)
         )
