@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,18 @@ def test_articles_figure_attaches_a_picture_and_keeps_the_file(cli, project):
     )
     built = cli("build", EXAMPLE)
     assert built.exit_code == 0 and "warning:" not in built.stderr
+
+
+def test_an_unusable_image_fails_the_build_naming_its_article(config, project):
+    issue = sample_issue()
+    seed = issue.sections[0].entries[0]
+    figures = (replace(seed.article.figures[0], src="http://cdn.example.org/a.jpg"),)
+    article = replace(seed.article, figures=figures)
+    section = replace(issue.sections[0], entries=(replace(seed, article=article),))
+    with pytest.raises(RenderError) as caught:
+        build_issue(config, replace(issue, sections=(section, *issue.sections[1:])))
+    assert caught.value.problems == [
+        "unsupported image address 'http://cdn.example.org/a.jpg': use https:// or a project"
+        f" path (used by {article.slug})"
+    ]
+    assert not (project / "build" / "so-12").exists()

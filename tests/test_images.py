@@ -201,3 +201,31 @@ def test_a_damaged_or_unusable_cache_is_ignored(project, monkeypatch, tmp_path):
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(blocked))
     assert ImageStore([project], BASE).resolve("photo.jpg") == good
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "cut.jpg"), ("PNG", "cut.png")])
+def test_a_truncated_image_is_refused_not_published(project, store, fmt, name):
+    # Small and clean, so it would be published byte for byte if it were not decoded first.
+    make_image(project / "whole", (300, 200), fmt)
+    data = (project / "whole").read_bytes()
+    (project / name).write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(RenderError, match="cannot read the image") as caught:
+        store.resolve(name)
+    assert caught.value.where == str(project / name)
+
+
+def test_a_decompression_bomb_is_refused_with_a_clear_error(project, store, monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # the 89-megapixel limit, scaled down
+    for size in ((40, 40), (100, 100)):  # over the limit, and over twice the limit
+        make_image(project / f"big{size[0]}.png", size, "PNG")
+        with pytest.raises(RenderError, match="too large to decode safely"):
+            store.resolve(f"big{size[0]}.png")
+
+
+def test_problems_name_the_articles_that_use_the_image(project):
+    store = ImageStore([project], BASE, collect=True)
+    for slug in ("bai-mot", "bai-hai", "bai-mot"):
+        store.resolve("missing.jpg", used_by=slug)
+    assert store.problems == [
+        "the image file does not exist (missing.jpg) (used by bai-mot, bai-hai)"
+    ]

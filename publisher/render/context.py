@@ -180,7 +180,7 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
     article = entry.article
     lead_md = _markdown(article.lead)
     paragraphs = [p for p in (_markdown(p) for p in article.paragraphs) if p]
-    pairs = [(f, _figure(issue, f, labels)) for f in article.figures if _shows(f)]
+    pairs = [(f, _figure(issue, f, labels, article.slug)) for f in article.figures if _shows(f)]
     figures = tuple(view for _, view in pairs)
     shown = figures if entry.image else ()
     body = _body(paragraphs, pairs if entry.image else [])
@@ -221,8 +221,10 @@ def _shows(figure: Figure) -> bool:
     return bool(figure.src.strip() or clean(figure.caption) or clean(figure.credit))
 
 
-def _figure(issue: Issue, figure: Figure, labels: dict) -> FigureView:
-    url, width, height = resolve_image(issue, figure) if figure.src.strip() else ("", None, None)
+def _figure(issue: Issue, figure: Figure, labels: dict, slug: str) -> FigureView:
+    url, width, height = (
+        resolve_image(issue, figure, slug) if figure.src.strip() else ("", None, None)
+    )
     caption, credit = untrusted(figure.caption), untrusted(figure.credit)
     return FigureView(
         url=url,

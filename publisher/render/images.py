@@ -16,6 +16,7 @@ import functools
 import hashlib
 import importlib.metadata
 import io
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,12 +30,12 @@ from publisher.render.cache import Cache
 from publisher.text import slugify
 
 MAX_WIDTH = 1200
-CACHE_FORMAT = "1"  # bump when encode_for_web changes what it makes of an image
+CACHE_FORMAT = "2"  # bump when encode_for_web changes what it makes of (or checks in) an image
 IMAGES_DIR = "images"
 # Formats written back as they are; everything else Pillow reads becomes JPEG (or PNG with alpha).
 KEPT_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 VERBATIM_SUFFIXES = {".svg", ".gif"}  # vector, or possibly animated: never re-encoded
-REMOTE_PREFIXES = ("http://", "https://", "//", "data:")
+REMOTE_PREFIXES = ("https://",)
 # What an image may carry and still be published byte for byte: encoding details and the colour
 # profile. Anything else (EXIF with GPS, XMP, comments, text chunks) means re-encoding.
 HARMLESS_INFO = {
@@ -73,21 +74,40 @@ class ImageStore:
         self.files: dict[str, bytes] = {}
         self.sources: dict[str, Path] = {}  # published name -> the original file
         self.collect = collect
-        self.problems: list[str] = []
         self._done: dict[str, PreparedImage] = {}
+        self._refused: dict[str, tuple[str, list[str]]] = {}  # src -> (why, articles using it)
 
-    def resolve(self, src: str) -> PreparedImage:
-        """The prepared image for ``src``; ``RenderError`` if unusable (see ``collect``)."""
+    @property
+    def problems(self) -> list[str]:
+        """Each unusable image once, with the articles that use it."""
+        return [
+            f"{why} (used by {', '.join(users)})" if users else why
+            for why, users in self._refused.values()
+        ]
+
+    def resolve(self, src: str, used_by: str = "") -> PreparedImage:
+        """The prepared image for ``src``; ``RenderError`` if unusable (see ``collect``).
+
+        ``used_by`` names the article, so that a problem says where the image is used.
+        """
+        if src in self._refused:
+            self.refuse(src, self._refused[src][0], used_by)
         if src not in self._done:
             try:
                 self._done[src] = self._prepare(src)
             except RenderError as exc:
                 if not self.collect:
                     raise
-                self.problems.append(str(exc))
+                self.refuse(src, str(exc), used_by)
                 name = quote(PurePosixPath(src).name)
                 self._done[src] = PreparedImage(url=f"{self.base}{IMAGES_DIR}/{name}")
         return self._done[src]
+
+    def refuse(self, src: str, why: str, used_by: str = "") -> None:
+        """Note that ``src`` cannot be used (reported with the build's other problems)."""
+        _, users = self._refused.setdefault(src, (why, []))
+        if used_by and used_by not in users:
+            users.append(used_by)
 
     def _prepare(self, src: str) -> PreparedImage:
         if src.startswith(REMOTE_PREFIXES):
@@ -163,12 +183,22 @@ def _encode(
     except ImportError as exc:  # pragma: no cover - Pillow is a core dependency
         raise RenderError("images need Pillow: pip install pillow", where=str(path)) from exc
     try:
-        with Image.open(io.BytesIO(raw)) as opened:
+        # A picture larger than Pillow's safety limit (89 million pixels) is refused, not tried:
+        # decoding it could take all the memory of the machine.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(raw))
+        with opened:
+            # Decode every frame before publishing anything: a truncated or corrupt file fails
+            # here, not in a subscriber's mail client. (PNG text chunks after the pixels only
+            # show up once loaded, too.)
+            for frame in range(getattr(opened, "n_frames", 1)):
+                opened.seek(frame)
+                opened.load()
+            opened.seek(0)
             if suffix in VERBATIM_SUFFIXES:
                 return raw, suffix, opened.size
             fmt = opened.format or ""
-            if fmt == "PNG":
-                opened.load()  # text chunks after the pixels only show up once loaded
             if _publishable_as_is(opened, max_width):
                 # Already small and clean: re-encoding would only lose quality and time.
                 return raw, KEPT_FORMATS[fmt], opened.size
@@ -179,6 +209,9 @@ def _encode(
             return _save(image, fmt)
     except UnidentifiedImageError:
         message = "cannot read the image: not a picture in a format Pillow reads (JPEG, PNG...)"
+        raise RenderError(message, where=str(path)) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        message = f"the image is too large to decode safely: {exc}"
         raise RenderError(message, where=str(path)) from None
     except (OSError, ValueError) as exc:
         raise RenderError(f"cannot read the image: {exc}", where=str(path)) from exc
@@ -226,18 +259,29 @@ def preparing_images(store: ImageStore) -> Iterator[ImageStore]:
         _STORE.reset(token)
 
 
-def resolve_image(issue: Issue, figure: Figure) -> tuple[str, int | None, int | None]:
-    """``(url, width, height)`` of a figure's image; width and height are None when unknown."""
+def resolve_image(
+    issue: Issue, figure: Figure, used_by: str = ""
+) -> tuple[str, int | None, int | None]:
+    """``(url, width, height)`` of a figure's image; width and height are None when unknown.
+
+    ``used_by`` is the article's slug, for the problem that an unusable image raises (or, while
+    a build collects them, adds to its store's problems).
+    """
     src = figure.src.strip()
     parts = urlsplit(src)
-    if parts.scheme in ("http", "https") and parts.netloc:
+    store = _STORE.get()
+    if parts.scheme == "https" and parts.netloc:
         return src, None, None
     if parts.scheme or parts.netloc or not parts.path:
+        # http: would be mixed content in the web edition and is unencrypted in mail clients;
         # javascript:, data:, file: and the like never reach a subscriber.
-        raise RenderError(f"unsupported image address {src!r}: use https:// or a project path")
-    store = _STORE.get()
+        why = f"unsupported image address {src!r}: use https:// or a project path"
+        if store is None or not store.collect:
+            raise RenderError(why, where=used_by or None)
+        store.refuse(src, why, used_by)
+        return "", None, None
     if store is not None:
-        prepared = store.resolve(parts.path)
+        prepared = store.resolve(parts.path, used_by)
         return prepared.url, prepared.width, prepared.height
     name = PurePosixPath(parts.path).name
     return f"{issue.web_url}images/{quote(name)}", None, None
