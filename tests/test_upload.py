@@ -264,6 +264,17 @@ def test_cli_reports_what_is_not_built(cli, tmp_path):
     assert cli("upload", "--to", str(tmp_path)).exit_code == 2
 
 
+@pytest.mark.parametrize("slug", ["../so-9", "a/b", "..", "so-9/../../x"])
+def test_cli_refuses_an_issue_that_is_not_a_slug(cli, project, tmp_path, slug):
+    # A built issue outside build/ must not be reachable by its path.
+    (project / "build").mkdir()
+    (project / "so-9" / "web").mkdir(parents=True)
+    (project / "so-9" / "web" / "index.html").write_text("not for the public")
+    result = cli("upload", slug, "--to", str(tmp_path / "www"))
+    assert result.exit_code == 9 and "is not an issue slug" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
 def test_cli_failure_keeps_the_old_index_in_a_folder(cli, project, tmp_path):
     write_site(project / "build" / "site", "v1")
     dest = tmp_path / "www"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from publisher.errors import UploadError
 from publisher.output.layout import issue_keys, tree_keys
+from publisher.text import slugify
 from publisher.upload.base import LocalFile
 
 
@@ -14,6 +15,8 @@ def issue_files(
     build_dir: Path, slug: str, policy: Mapping[str, str] | None = None
 ) -> list[LocalFile]:
     """The files to publish for one issue."""
+    if slug != slugify(slug, max_length=200):  # "../x" or "a/b" would reach outside build/
+        raise UploadError(f"{slug!r} is not an issue slug (like ban-tin-so-1)")
     keys = issue_keys(build_dir / slug, slug)
     return [LocalFile.from_path(key, path, policy) for key, path in keys.items()]
 
