@@ -280,3 +280,32 @@ def test_text_is_normalised_to_nfc(config):
     issue = compose_issue(config, "nfd")
     assert issue.title == unicodedata.normalize("NFC", nfd)
     assert issue.sections[0].title == issue.title
+
+
+def test_shapes_the_format_does_not_allow_are_errors_with_their_line(config):
+    cases = {
+        "title: T\nsections: [[x]]\n":
+            "line 2: section 1: must be a mapping with title and articles",
+        "title: T\nsections:\n- title: A\n  articles: oops\n":
+            "line 4: section 'A': articles: must be a list of slugs",
+        "title: T\nsections:\n- title: A\n  articles: [{slug: [x]}]\n":
+            "line 4: section 'A', article 1: slug: must be text",
+        "title: T\nsections: " + "[" * 2000 + "]" * 2000 + "\n": "exceeded maximum nesting depth",
+    }  # fmt: skip
+    for text, problem in cases.items():
+        write_issue(config, "shape", text)
+        with pytest.raises(ComposeError) as caught:
+            compose_issue(config, "shape")
+        assert any(problem in p for p in caught.value.problems), (text[:40], caught.value)
+
+
+def test_issue_files_have_limits(config):
+    many = "".join(f"- title: S{n}\n  articles: [night-run]\n" for n in range(101))
+    write_issue(config, "many", f"title: T\nsections:\n{many}")
+    assert draft_issue(config, "many").problems == (
+        "line 2: sections: 101 sections; an issue has at most 100",
+    )
+    path = write_issue(config, "huge", "title: T\n" + "# padding\n" * 120_000)
+    with pytest.raises(ComposeError, match="an issue file holds at most 1,048,576"):
+        compose_issue(config, "huge")
+    assert path.exists()

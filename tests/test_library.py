@@ -61,3 +61,11 @@ def test_library_path_that_is_a_file(tmp_path):
     (tmp_path / "articles").write_text("not a folder")
     with pytest.raises(LibraryError, match="not a folder"):
         Library(tmp_path / "articles").save(article("T", "a.txt"))
+
+
+def test_an_article_file_past_the_size_limit_is_an_error(tmp_path, monkeypatch):
+    library = Library(tmp_path)
+    library.save(article("Big", "big.txt"))
+    monkeypatch.setattr("publisher.articles.library.MAX_ARTICLE_BYTES", 100)
+    with pytest.raises(LibraryError, match="bytes: the limit is 100"):
+        library.get("big")

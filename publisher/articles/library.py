@@ -15,6 +15,9 @@ from publisher.errors import InputError, LibraryError
 from publisher.model import Article
 from publisher.text import clean, fold, slugify, suggest
 
+# An article of a hundred thousand words is well under a megabyte; a file past this is a mistake.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -69,6 +72,12 @@ class Library:
         if slug != slugify(slug, max_length=200) and not path.exists():
             raise LibraryError(f"no article {slug!r}: slugs are lower-case ASCII with hyphens")
         try:
+            size = path.stat().st_size
+            if size > MAX_ARTICLE_BYTES:
+                raise LibraryError(
+                    f"the article file is {size:,} bytes: the limit is {MAX_ARTICLE_BYTES:,}",
+                    where=str(path),
+                )
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise LibraryError(f"no article {slug!r}{suggest(slug, self.slugs())}") from None

@@ -30,6 +30,10 @@ SENDER_KEYS = tuple(f.name for f in fields(Sender))
 SECTION_KEYS = ("title", "articles")
 ENTRY_KEYS = ("slug", "excerpt", "image")
 EXCERPTS = ("full", "lead")
+# Far beyond any newsletter, low enough that a file made by mistake is an error, not a hang.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_SECTIONS = 100
+MAX_ARTICLES = 1000
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _THEME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -105,6 +109,13 @@ def _mapping(data: Any, where: str) -> Any:
 def read_issue_file(path: Path) -> str:
     """The text of an issue file, NFC and with ``\\n`` line ends."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ComposeError(
+                f"the issue file is {size:,} bytes: an issue file holds at most "
+                f"{MAX_FILE_BYTES:,} (articles belong in articles/)",
+                where=str(path),
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ComposeError(f"cannot read the issue file: {exc}", where=str(path)) from exc
@@ -220,6 +231,12 @@ def read_sections(data: Any, problems: Problems, allow_empty: bool) -> list[Draf
     if not isinstance(raw, list):
         problems.add(line_of(data, "sections"), "sections: must be a list of sections")
         return []
+    if len(raw) > MAX_SECTIONS:
+        problems.add(
+            line_of(data, "sections"),
+            f"sections: {len(raw)} sections; an issue has at most {MAX_SECTIONS}",
+        )
+        return []
     sections: list[DraftSection] = []
     titles: dict[str, int | None] = {}
     seen: dict[str, int | None] = {}
@@ -256,10 +273,15 @@ def _entries(
         problems.add(line_of(section, "articles"), f"{label}: articles: must be a list of slugs")
         return []
     entries = []
-    for index, item in enumerate(raw, 1):
+    if len(raw) + len(seen) > MAX_ARTICLES:
+        problems.add(
+            line_of(section, "articles"), f"{label}: an issue has at most {MAX_ARTICLES} articles"
+        )
+        return []
+    for index in range(1, len(raw) + 1):
         line = item_line(raw, index - 1)
         where = f"{label}, article {index}"
-        entry = _entry(item, line, where, problems)
+        entry = _entry(yamlfile.written(raw, index - 1), line, where, problems)
         if entry is None:
             continue
         if entry.slug in seen:
@@ -283,7 +305,11 @@ def _entry(item: Any, line: int | None, where: str, problems: Problems) -> Draft
             problems.add(
                 line_of(item, key) or line, f"{where}: {key}: unknown field{_known(ENTRY_KEYS)}"
             )
-    slug = clean(str(item.get("slug") or ""))
+    value = yamlfile.written(item, "slug")
+    if isinstance(value, bool | dict | list):
+        problems.add(line_of(item, "slug") or line, f"{where}: slug: must be text")
+        return None
+    slug = clean(str(value or ""))
     if not slug:
         problems.add(line, f"{where}: slug: required")
         return None
