@@ -21,8 +21,8 @@ from publisher.issues.file import (
     load_issue_text,
     read_header,
     read_issue_file,
-    read_sections,
 )
+from publisher.issues.sections import read_sections
 from publisher.model import Article, Entry, Issue, Section
 from publisher.render.theme import theme_problems
 from publisher.text import slugify, suggest
