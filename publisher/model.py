@@ -37,18 +37,25 @@ class Figure:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where an article came from: the source file's name, the importer, the source's hash."""
+    """Where an article came from: the source's path (from the project folder), the importer,
+    the source's hash."""
 
     source_file: str = ""
     importer: str = ""
     content_hash: str = ""
+    # A hash of each field as the importer made it (see importers.merge): a re-import keeps
+    # what an editor changed since.
+    fields: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "source_file": self.source_file,
             "importer": self.importer,
             "content_hash": self.content_hash,
         }
+        if self.fields:
+            data["fields"] = dict(self.fields)
+        return data
 
 
 @dataclass(frozen=True)

@@ -140,11 +140,20 @@ def _from_meta(meta: dict, body: str, slug: str, problems: list[str]) -> Article
         keywords=_texts(meta, "keywords", problems),
         suggested_keywords=_texts(meta, "suggested_keywords", problems),
         glossary={clean(str(k)): clean(str(yamlfile.written(glossary, k))) for k in glossary},
-        provenance=Provenance(
-            **{k: str(yamlfile.written(prov, k) or "") for k in Provenance.__annotations__}
-        ),
+        provenance=_provenance(prov, problems),
     )
     return None if problems else article
+
+
+def _provenance(prov: Any, problems: list[str]) -> Provenance:
+    texts = {
+        k: str(yamlfile.written(prov, k) or "") for k in ("source_file", "importer", "content_hash")
+    }
+    fields = prov.get("fields") or {}
+    if not isinstance(fields, dict):
+        problems.append("provenance: fields: must be a mapping of field to hash")
+        fields = {}
+    return Provenance(**texts, fields={str(k): str(v) for k, v in fields.items()})
 
 
 _FIELD = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from publisher.articles import file as articlefile
@@ -47,6 +47,7 @@ class Library:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._by_source: dict[str, str] | None = None
+        self._by_content: dict[str, str] = {}
         self._slugs: set[str] | None = None
         # Articles "saved" by a dry run: later plans must see them, but they have no file.
         self._planned: dict[str, Article] = {}
@@ -112,27 +113,55 @@ class Library:
         if self._by_source is None or self._slugs is None:
             by_source: dict[str, str] = {}
             slugs = set(self.slugs())
-            for slug in slugs:
+            for slug in sorted(slugs):
                 try:
                     article = self.get(slug)
                 except InputError:
                     continue  # a broken file keeps its slug reserved but matches no source
+                self._remember(article)
                 if article.provenance.source_file:
-                    by_source[article.provenance.source_file] = slug
+                    by_source.setdefault(article.provenance.source_file, slug)
             self._by_source, self._slugs = by_source, slugs
         return self._by_source, self._slugs
 
-    def plan_slug(self, article: Article) -> tuple[str, Article | None]:
-        """The slug an article would be saved under, and the article it would replace."""
-        by_source, slugs = self._index()
+    def _remember(self, article: Article) -> None:
+        if article.provenance.content_hash:
+            self._by_content.setdefault(article.provenance.content_hash, article.slug)
+
+    def same_content(self, article: Article) -> str | None:
+        """The slug of an article imported from a source with the very same content."""
+        self._index()
+        found = self._by_content.get(article.provenance.content_hash)
+        return found if article.provenance.content_hash and found else None
+
+    def earlier_import(self, article: Article) -> Article | None:
+        """The library's copy of an article imported before from the same source.
+
+        Sources are known by their path from the project folder. Articles imported before
+        paths were recorded carry the file name alone: they match only with the same title,
+        so that another folder's ``article.txt`` never replaces them.
+        """
+        by_source, _ = self._index()
         source = article.provenance.source_file
         if source and source in by_source:
-            slug = by_source[source]
-            return slug, self._existing(slug)
-        if article.slug and article.slug in slugs:
-            existing = self._existing(article.slug)
-            if source and existing.provenance.source_file in ("", source):
-                return article.slug, existing
+            return self._existing(by_source[source])
+        name = PurePosixPath(source).name
+        if name and name != source and name in by_source:
+            legacy = self._existing(by_source[name])
+            if fold(legacy.title) == fold(article.title):
+                return legacy
+        return None
+
+    def plan_slug(self, article: Article) -> tuple[str, Article | None]:
+        """The slug an article would be saved under, and the article it would replace.
+
+        Only an earlier import of the same source is replaced; any other article, whatever
+        its slug, gets a new slug of its own.
+        """
+        _, slugs = self._index()
+        existing = self.earlier_import(article)
+        if existing is not None:
+            return existing.slug, existing
         base = article.slug or slugify(article.title)
         slug, n = base, 2
         while slug in slugs:
@@ -163,6 +192,7 @@ class Library:
         slugs.add(slug)
         if article.provenance.source_file:
             by_source[article.provenance.source_file] = slug
+        self._remember(article)
         return SaveResult(article, action, path)
 
     def replace(self, article: Article) -> Path:

@@ -32,25 +32,29 @@ def _echo_json(data: object) -> None:
     help="Language of the articles; auto detects it from the text.",
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Parse and report, but write nothing.")
+@click.option(
+    "--overwrite", is_flag=True,
+    help="On a re-import, take the source's value where the library's copy was changed too.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the imported articles as JSON.")
 @pass_project
 def import_command(
     project: Project, paths: tuple[Path, ...], fmt: str, language: str, dry_run: bool,
-    as_json: bool,
+    overwrite: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Import articles from PATHS (files or folders) into the library.
 
     Prints one line per article (slug, title, suggested keywords, warnings) to stderr. A file
     that cannot be imported is reported with its reason and the others go on; the exit status
     is then 4. Importing the same source file again updates its article instead of adding
-    another (keywords an editor has set are kept).
+    another, keeping what an editor changed in the library since (see --overwrite).
     """
     library = Library(project.config.articles_dir)
     settings = KeywordSettings.from_table(project.config.table("keywords"))
     imported, failures = [], 0
     for outcome in import_paths(
         paths, library, fmt=fmt, language=None if language == "auto" else language,
-        dry_run=dry_run, keywords=settings,
+        dry_run=dry_run, keywords=settings, root=project.config.project, overwrite=overwrite,
     ):  # fmt: skip
         if isinstance(outcome, ImportFailure):
             failures += 1

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from publisher.articles.library import Library
 from publisher.errors import InputError, PublisherError
 from publisher.importers import pick_importer, read_source
+from publisher.importers.merge import merge, with_fingerprints
 from publisher.keywords import KeywordSettings, annotate
 from publisher.model import Article
 
@@ -56,32 +57,61 @@ def _walk(root: Path) -> Iterator[Path]:
 
 def import_article(
     path: Path, library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False, keywords: KeywordSettings | None = None,
+    dry_run: bool = False, keywords: KeywordSettings | None = None, root: Path | None = None,
+    overwrite: bool = False,
 ) -> Imported:  # fmt: skip
-    """Read, parse, annotate (glossary, keyword suggestions) and save one source file."""
+    """Read, parse, annotate (glossary, keyword suggestions) and save one source file.
+
+    The source is known by its path from ``root`` (the project folder) and by its content: a
+    re-import merges into the earlier import's article (see ``merge``), and the same content
+    under another name changes nothing.
+    """
     source = read_source(path)
     importer = pick_importer(source, fmt)
     result = importer.parse(source, language=language)
-    article = result.article
-    _, existing = library.plan_slug(article)
-    if existing is not None and existing.keywords and not article.keywords:
-        # Re-importing a source must not undo the editor's choice of keywords.
-        article = article.with_(keywords=existing.keywords)
-    article = annotate(article, keywords)
-    saved = library.save(article, dry_run=dry_run)
-    return Imported(path, saved.article, saved.action, result.warnings)
+    provenance = replace(result.article.provenance, source_file=source_key(path, root))
+    article = result.article.with_(provenance=provenance)
+    existing = library.earlier_import(article)
+    twin = library.same_content(article)
+    if twin is not None and (existing is None or existing.slug != twin):
+        return Imported(path, library.get(twin), f"unchanged (same as {twin})", result.warnings)
+    warnings = list(result.warnings)
+    if existing is None:
+        article = with_fingerprints(article)
+    else:
+        merged = merge(existing, article, overwrite=overwrite)
+        article = merged.article
+        warnings += [
+            f"{name}: changed in the library and in the source; the library's value is kept "
+            "(--overwrite takes the source's)"
+            for name in merged.conflicts
+        ]
+    saved = library.save(annotate(article, keywords), dry_run=dry_run)
+    return Imported(path, saved.article, saved.action, warnings)
+
+
+def source_key(path: Path, root: Path | None) -> str:
+    """How a source is known: its path from the project folder (or the current one), else as
+    given; ``/``-separated, so it is the same on every machine that has the repository."""
+    resolved = path.resolve()
+    for base in (root, Path.cwd()):
+        if base is not None and resolved.is_relative_to(base.resolve()):
+            return resolved.relative_to(base.resolve()).as_posix()
+    return resolved.as_posix()
 
 
 def import_paths(
     paths: Iterable[Path], library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False, keywords: KeywordSettings | None = None,
+    dry_run: bool = False, keywords: KeywordSettings | None = None, root: Path | None = None,
+    overwrite: bool = False,
 ) -> Iterator[Imported | ImportFailure]:  # fmt: skip
     """Import every file; a bad file becomes an ``ImportFailure`` and the others go on."""
     for path in expand_paths(paths):
         try:
             yield import_article(
-                path, library, fmt=fmt, language=language, dry_run=dry_run, keywords=keywords
-            )
+                path, library, fmt=fmt, language=language, dry_run=dry_run, keywords=keywords,
+                root=root, overwrite=overwrite,
+            )  # fmt: skip
         except InputError as exc:
             yield ImportFailure(path, _reason(exc, path))
         except PublisherError:
