@@ -15,7 +15,7 @@ from publisher.importers.newstext.captions import (
     split_photo_tail,
 )
 from publisher.importers.newstext.draft import ArticleDraft
-from publisher.importers.newstext.footer import apply_footer, split_footer
+from publisher.importers.newstext.footer import apply_footer, split_footer, strip_marks
 from publisher.importers.newstext.units import (
     Line,
     ends_sentence,
@@ -38,7 +38,7 @@ class Item:
 
 def assemble(body: list[Line], tail_lead: Line | None, draft: ArticleDraft) -> None:
     """Fill lead, paragraphs and figures from the body units (and a lead found at the end)."""
-    body, footer = split_footer(body, draft.language)
+    body, footer = split_footer(strip_marks(body, draft), draft.language)
     lead_at = -1
     if tail_lead is not None:
         draft.lead = _tagged(tail_lead.text, draft)

@@ -54,6 +54,28 @@ def _is_meta(text: str) -> bool:
     return parse_byline(text, "vi") is not None or boiler.is_comment_meta(text)
 
 
+# Marks Vietnamese newsrooms leave alone on the last line: "(T/h)" says the piece was compiled
+# from other outlets (no one's name, no outlet's); "PV" (phóng viên) stands for a staff
+# reporter, which is a byline.
+_COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp)\s*\)?\.?$")
+_REPORTER = re.compile(r"^\(?(?:PV|Nhóm PV|P\.V\.?)\)?\.?$")
+
+
+def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
+    """The body without the editorial marks left as its last lines (``(T/h)``, ``PV``)."""
+    body = list(body)
+    while len(body) > 1:
+        text = body[-1].text.strip()
+        if _COMPILED.match(text):
+            draft.warn(f"dropped the mark {text!r} (compiled from other sources) at the end")
+        elif _REPORTER.match(text):
+            draft.byline(Byline(authors=["PV"]))
+        else:
+            break
+        body.pop()
+    return body
+
+
 def split_footer(body: list[Line], language: str) -> tuple[list[Line], list[Line]]:
     """The body before the article's end, and the end (byline, notes, lists, comments)."""
     body = _unglue_last(body, language)
