@@ -11,6 +11,7 @@ from PIL import Image
 
 from publisher.config import load_config
 from publisher.errors import ComposeError
+from publisher.output.build import build_issue
 from publisher.output.site import MARKER, build_site
 from publisher.render.web import Page
 from publisher.upload import DirectoryDestination, run_upload, site_files
@@ -211,3 +212,24 @@ def test_built_site_goes_to_s3_as_built(built, monkeypatch):
             site_files(site), S3Destination("built-site", "", client=make_client(s3.url))
         )
         assert again.uploaded == []
+
+
+def test_site_keeps_the_pdf_a_build_made_until_the_print_edition_changes(tmp_path, cli):
+    pytest.importorskip("weasyprint")
+
+    project = make_project(tmp_path / "newsletter")  # the cli fixture has made project/
+    config = load_config(project)
+    build_issue(config, SECOND, pdf=True)
+    pdf = project / "build" / SECOND / "print.pdf"
+    made = pdf.read_bytes()
+    result = build_site(config)
+    assert pdf.read_bytes() == made  # kept: nothing it was made from changed
+    assert (result.out / "issues" / SECOND / "print.pdf").read_bytes() == made
+    assert result.removed == () and all(b.removed == [] for b in result.builds)
+    issue = project / "issues" / f"{SECOND}.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("Bản tin số 2", "Số hai"))
+    run = cli("--project", str(project), "site")  # the last --project wins
+    assert run.exit_code == 0, run.output
+    assert not pdf.exists()  # stale now: it would show the old title
+    removed = [line for line in run.stderr.splitlines() if line.startswith("removed")]
+    assert removed == [f"removed  {SECOND}/print.pdf", f"removed  site/issues/{SECOND}/print.pdf"]

@@ -35,6 +35,8 @@ def build_command(project: Project, issue: str, out: Path | None, pdf: bool) -> 
         click.echo(f"{size:>10,} bytes  {name}")
     mime = result.manifest["email"]["mime_bytes"]
     click.echo(f"built {result.out} (the email is {mime:,} bytes as a MIME message)")
+    for name in result.removed:
+        click.echo(f"removed {name} (the previous build had it)", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.clipped:

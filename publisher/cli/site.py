@@ -29,4 +29,9 @@ def site_command(project: Project, out: Path | None, pdf: bool) -> None:
     for build in result.builds:
         issue = build.manifest["issue"]
         click.echo(f"built    {issue['slug']}  {issue['title']}", err=True)
+    for build in result.builds:
+        for name in build.removed:
+            click.echo(f"removed  {build.out.name}/{name}", err=True)
+    for key in result.removed:
+        click.echo(f"removed  site/{key}", err=True)
     click.echo(f"site     {result.out} ({len(result.builds)} issues, {result.files} files)")

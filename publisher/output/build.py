@@ -38,6 +38,7 @@ class BuildResult:
     manifest: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files of the previous build now gone
 
     @property
     def clipped(self) -> bool:
@@ -51,7 +52,11 @@ def build_issue(
     out: Path | None = None,
     pdf: bool = False,
 ) -> BuildResult:
-    """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``."""
+    """Build an issue (composed, or a slug/path to compose) into ``build/<slug>/`` or ``out``.
+
+    Without ``pdf``, the previous build's ``print.pdf`` is kept while the print edition it was
+    made from is unchanged (a PDF takes seconds, and ``publisher site`` rebuilds every issue).
+    """
     timings: dict[str, float] = {}
     if isinstance(issue, str):
         with timed(timings, "compose"):
@@ -73,6 +78,11 @@ def build_issue(
                 files["print.pdf"] = print_edition.to_pdf(rendered.print_html, images)
     if store.problems:
         raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
+    previous = _previous_files(target)
+    if not pdf and "print.pdf" in previous:
+        print_html = previous.get("print.html", {})
+        if print_html.get("sha256") == _sha256(files["print.html"]):
+            files["print.pdf"] = (target / "print.pdf").read_bytes()
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
@@ -85,7 +95,17 @@ def build_issue(
     with timed(timings, "write"):
         swap_in(target, files)
     sizes = {n: len(b) for n, b in files.items()}
-    return BuildResult(target, sizes, manifest, timings, issue_warnings(issue))
+    removed = sorted(set(previous) - set(files))
+    return BuildResult(target, sizes, manifest, timings, issue_warnings(issue), removed)
+
+
+def _previous_files(target: Path) -> dict[str, dict[str, Any]]:
+    """The files the build in ``target`` lists (check_target has verified them), if any."""
+    try:
+        listed = json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return listed if isinstance(listed, dict) else {}
 
 
 def _compose(config: Config, slug: str) -> Issue:

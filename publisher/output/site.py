@@ -16,7 +16,7 @@ from publisher.issues.compose import compose_issue
 from publisher.model import Issue
 from publisher.output.build import BuildResult, build_issue, swap_in
 from publisher.output.feed import IssueSummary, atom_feed, newest_first
-from publisher.output.layout import issue_keys
+from publisher.output.layout import issue_keys, tree_keys
 from publisher.render.issue import theme_environment
 from publisher.render.labels import format_day, labels_for
 from publisher.render.web import ArchiveItem, render_archive
@@ -32,6 +32,7 @@ class SiteResult:
     out: Path
     builds: tuple[BuildResult, ...]
     files: int
+    removed: tuple[str, ...] = ()  # what the previous site had and this one does not
 
 
 def issue_slugs(config: Config) -> list[str]:
@@ -75,8 +76,10 @@ def build_site(config: Config, out: Path | None = None, pdf: bool = False) -> Si
     files[MARKER] = b""
     target = Path(out) if out is not None else config.build_dir / SITE_DIR
     check_site_target(target)
+    before = set(tree_keys(target)) if target.is_dir() else set()
     swap_in(target, files)
-    return SiteResult(target, builds, len(files) - 1)
+    removed = tuple(sorted(before - set(files)))
+    return SiteResult(target, builds, len(files) - 1, removed)
 
 
 def site_settings(config: Config, issues: list[IssueSummary]) -> tuple[str, str, str, str]:
