@@ -77,10 +77,13 @@ def test_names_follow_content(project, store):
     assert ImageStore([project], BASE).resolve("a.jpg").url != first.url
 
 
-def test_svg_and_gif_are_copied_verbatim(project, store):
+def test_clean_svg_and_gif_are_not_resized(project, store):
     (project / "chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     svg = store.resolve("chart.svg")
-    assert store.files[svg.name] == (project / "chart.svg").read_bytes() and svg.width is None
+    assert store.files[svg.name] == (
+        b"<?xml version='1.0' encoding='utf-8'?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    )
+    assert svg.width is None
     buffer = io.BytesIO()
     Image.new("P", (1500, 10)).save(buffer, "GIF")
     (project / "anim.gif").write_bytes(buffer.getvalue())
@@ -229,3 +232,62 @@ def test_problems_name_the_articles_that_use_the_image(project):
     assert store.problems == [
         "the image file does not exist (missing.jpg) (used by bai-mot, bai-hai)"
     ]
+
+
+HOSTILE_SVG = b"""<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     inkscape:export-filename="/home/editor/private/logo.png" width="40" height="20"
+     onload="alert(1)">
+  <metadata><rdf>/home/editor/private</rdf></metadata>
+  <script>alert(2)</script>
+  <style>@import url(https://tracker.example/x.css);
+    .a { fill: url(#g); background: url(https://tracker.example/p.gif) }</style>
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#123456"/></linearGradient></defs>
+  <rect class="a" width="40" height="20" fill="url(#g)" onclick="steal()"/>
+  <a xlink:href="javascript:alert(3)"><text x="2" y="14">Logo</text></a>
+  <use href="https://tracker.example/sprite.svg#icon"/>
+  <use href="#g"/>
+  <set attributeName="href" to="javascript:alert(4)"/>
+  <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">html</div></foreignObject>
+</svg>
+"""
+
+
+def test_svg_keeps_its_drawing_and_loses_whatever_runs_or_reaches_out(project, store):
+    (project / "logo.svg").write_bytes(HOSTILE_SVG)
+    prepared = store.resolve("logo.svg")
+    clean = store.files[prepared.name].decode("utf-8")
+    for gone in ("alert", "steal", "javascript", "tracker.example", "/home/editor", "inkscape",
+                 "<script", "foreignObject", "<metadata", "<set", "@import"):  # fmt: skip
+        assert gone not in clean, gone
+    for kept in ('<rect class="a" width="40" height="20" fill="url(#g)"/>', "Logo",
+                 '<use href="#g"/>', 'stop-color="#123456"', "fill: url(#g)"):  # fmt: skip
+        assert kept in clean, kept
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "cannot read the SVG"),
+        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+         "declares entities"),
+        (b"<html xmlns='http://www.w3.org/1999/xhtml'/>", "not an SVG image"),
+    ],
+)  # fmt: skip
+def test_an_svg_that_cannot_be_made_safe_is_refused(project, store, data, message):
+    (project / "bad.svg").write_bytes(data)
+    with pytest.raises(RenderError, match=message):
+        store.resolve("bad.svg")
+
+
+def test_gif_comments_are_stripped_and_every_frame_kept(project, store):
+    frames = [Image.new("RGB", (30, 20), color) for color in ((255, 0, 0), (0, 0, 255))]
+    path = project / "anim.gif"
+    frames[0].save(path, "GIF", save_all=True, append_images=frames[1:], duration=[80, 120],
+                   loop=0, comment=b"made on /home/editor/desk")  # fmt: skip
+    prepared = store.resolve("anim.gif")
+    data = store.files[prepared.name]
+    assert b"/home/editor" not in data
+    with Image.open(io.BytesIO(data)) as gif:
+        assert gif.n_frames == 2 and "comment" not in gif.info

@@ -22,11 +22,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from publisher.errors import RenderError
 from publisher.model import Figure, Issue
 from publisher.render.cache import Cache
+from publisher.render.svg import sanitize_svg
 from publisher.text import slugify
 
 MAX_WIDTH = 1200
@@ -34,7 +36,8 @@ CACHE_FORMAT = "2"  # bump when encode_for_web changes what it makes of (or chec
 IMAGES_DIR = "images"
 # Formats written back as they are; everything else Pillow reads becomes JPEG (or PNG with alpha).
 KEPT_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-VERBATIM_SUFFIXES = {".svg", ".gif"}  # vector, or possibly animated: never re-encoded
+VERBATIM_SUFFIXES = {".svg", ".gif"}  # vector, or possibly animated: not resized
+GIF_METADATA = {"comment", "xmp", "exif"}  # what a GIF may say about its maker, not its picture
 REMOTE_PREFIXES = ("https://",)
 # What an image may carry and still be published byte for byte: encoding details and the colour
 # profile. Anything else (EXIF with GPS, XMP, comments, text chunks) means re-encoding.
@@ -150,7 +153,7 @@ def encode_for_web(
     raw = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        return raw, suffix, (None, None)
+        return sanitize_svg(raw, str(path)), suffix, (None, None)
     cache = Cache.open("images")
     key = Cache.key(CACHE_FORMAT, _pillow_version(), str(max_width), suffix, raw)
     found = cache.get(key) if cache is not None else None
@@ -197,7 +200,9 @@ def _encode(
                 opened.load()
             opened.seek(0)
             if suffix in VERBATIM_SUFFIXES:
-                return raw, suffix, opened.size
+                if not set(opened.info) & GIF_METADATA:
+                    return raw, suffix, opened.size
+                return _without_metadata(opened), suffix, opened.size
             fmt = opened.format or ""
             if _publishable_as_is(opened, max_width):
                 # Already small and clean: re-encoding would only lose quality and time.
@@ -215,6 +220,15 @@ def _encode(
         raise RenderError(message, where=str(path)) from None
     except (OSError, ValueError) as exc:
         raise RenderError(f"cannot read the image: {exc}", where=str(path)) from exc
+
+
+def _without_metadata(image: Any) -> bytes:
+    """An animated or still GIF saved again, every frame kept, without comments or XMP."""
+    for key in GIF_METADATA:
+        image.info.pop(key, None)
+    out = io.BytesIO()
+    image.save(out, "GIF", save_all=True)
+    return out.getvalue()
 
 
 def _publishable_as_is(image, max_width: int) -> bool:
