@@ -194,6 +194,45 @@ def test_s3_failure_half_way_keeps_the_live_index(s3, bucket, tmp_path, monkeypa
         assert client.get_object(Bucket=bucket, Key="index.html")["Body"].read().endswith(b"v2")
 
 
+def test_s3_verify_repairs_what_the_record_does_not_know(s3, bucket, tmp_path):
+    site = tmp_path / "site"
+    write_site(site, "v1")
+    run_upload(site_files(site), s3_destination(s3, bucket))
+    client = s3.client()
+    client.delete_object(Bucket=bucket, Key="issues/so-1/bai-mot/index.html")  # lost
+    client.put_object(Bucket=bucket, Key="index.html", Body=b"defaced")  # changed by hand
+    trusting = run_upload(site_files(site), s3_destination(s3, bucket))
+    assert trusting.uploaded == []  # the record says all is there: nothing is checked
+    verified = run_upload(site_files(site), s3_destination(s3, bucket), verify=True)
+    assert verified.ok and verified.uploaded == ["issues/so-1/bai-mot/index.html", "index.html"]
+    assert client.get_object(Bucket=bucket, Key="index.html")["Body"].read().endswith(b"v1")
+    again = run_upload(site_files(site), s3_destination(s3, bucket), verify=True)
+    assert again.uploaded == [] and len(again.skipped) == 8
+
+
+def test_s3_a_killed_run_does_not_send_everything_again(s3, bucket, tmp_path, monkeypatch):
+    monkeypatch.setattr("publisher.upload.s3.CHECKPOINT_FILES", 3)
+    site = tmp_path / "site"
+    write_site(site, "v1")
+    destination = s3_destination(s3, bucket)
+    sent = count_puts(destination)
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing after it runs, close() included."""
+
+    def kill(params, **_):
+        if len([key for key in sent if key != MANIFEST]) == 5:
+            raise Killed
+
+    destination.client.meta.events.register("before-parameter-build.s3.PutObject", kill)
+    with pytest.raises(Killed):
+        run_upload(site_files(site), destination)
+    done = [key for key in sent if key != MANIFEST][:3]  # the record was saved after 3 files
+    resumed = run_upload(site_files(site), s3_destination(s3, bucket))
+    assert resumed.ok and not set(done) & set(resumed.uploaded)
+    assert len(resumed.uploaded) == 8 - 3
+
+
 def test_s3_dry_run_changes_nothing(s3, bucket, tmp_path):
     write_site(tmp_path / "site", "v1")
     destination = s3_destination(s3, bucket)

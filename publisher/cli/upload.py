@@ -25,6 +25,10 @@ CACHE_KEYS = ("cache_pages", "cache_feed", "cache_images", "cache_files")
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded; change nothing.")
 @click.option(
+    "--verify", is_flag=True,
+    help="Check every remote file itself (size, sha256, headers) and re-send what differs.",
+)  # fmt: skip
+@click.option(
     "--endpoint-url", metavar="URL",
     help="S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS S3).",
 )  # fmt: skip
@@ -32,7 +36,7 @@ CACHE_KEYS = ("cache_pages", "cache_feed", "cache_images", "cache_files")
 @pass_project
 def upload_command(
     project: Project, issue: str | None, everything: bool, to: str | None, dry_run: bool,
-    endpoint_url: str | None, region: str | None,
+    verify: bool, endpoint_url: str | None, region: str | None,
 ) -> None:  # fmt: skip
     """Upload a built ISSUE (or --all: the whole site) to a folder or an S3 bucket.
 
@@ -59,7 +63,7 @@ def upload_command(
     def progress(action: str, what: str) -> None:
         click.echo(f"{action:<12} {what}", err=not dry_run)
 
-    report = run_upload(files, destination, dry_run=dry_run, progress=progress)
+    report = run_upload(files, destination, dry_run=dry_run, verify=verify, progress=progress)
     verb = "would be uploaded" if dry_run else "uploaded"
     summary = f"{len(report.uploaded)} {verb}, {len(report.skipped)} unchanged"
     if report.failed or report.held:

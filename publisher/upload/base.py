@@ -6,6 +6,7 @@ there and how to put one; the order, the skipping and the failure rules live her
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 from abc import ABC, abstractmethod
@@ -113,8 +114,12 @@ class Destination(ABC):
     #: what users see in messages (``/srv/www``, ``s3://bucket/prefix``)
     name: str = ""
 
-    def open(self) -> None:  # noqa: B027 - optional hook
-        """Read what is already there (a manifest, a listing); called once before any put."""
+    def open(self, verify: bool = False) -> None:  # noqa: B027 - optional hook
+        """Read what is already there (a manifest, a listing); called once before any put.
+
+        ``verify``: trust no record of earlier uploads; ``is_current`` asks the destination
+        itself about each file.
+        """
 
     @abstractmethod
     def is_current(self, file: LocalFile) -> bool:
@@ -123,6 +128,10 @@ class Destination(ABC):
     @abstractmethod
     def put(self, file: LocalFile) -> None:
         """Store one file, replacing any older one; raise ``UploadFailed`` on failure."""
+
+    def checkpoint(self) -> None:  # noqa: B027 - optional hook
+        """Called after each put: a destination with a record of its own may save it now, so
+        that a run killed halfway does not send everything again."""
 
     def close(self, changed: bool) -> None:  # noqa: B027 - optional hook
         """Persist the state after the run (``changed``: something was put)."""
@@ -158,6 +167,7 @@ def run_upload(
     destination: Destination,
     *,
     dry_run: bool = False,
+    verify: bool = False,
     progress: Callable[[str, str], None] | None = None,
 ) -> UploadReport:
     """Upload what changed in ``ordered`` order; the first failure holds back everything after.
@@ -166,7 +176,7 @@ def run_upload(
     consistent: whatever links to the failed file comes later, so it stays at its old version.
     """
     report = UploadReport(destination=destination.name, dry_run=dry_run)
-    destination.open()
+    destination.open(verify=verify)
     for file in ordered(files):
         if destination.is_current(file):
             report.skipped.append(file.key)
@@ -186,6 +196,9 @@ def run_upload(
             continue
         report.uploaded.append(file.key)
         _notify(progress, "uploaded", file.key)
+        # Only a record of progress: if it cannot be saved now, close() tries again and reports.
+        with contextlib.suppress(UploadFailed):
+            destination.checkpoint()
     if not dry_run:
         try:
             destination.close(changed=bool(report.uploaded))

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Any
 
 from publisher.errors import UploadError
 from publisher.upload.base import Destination, LocalFile, UploadFailed
 
 MANIFEST = ".publisher-upload.json"
+CHECKPOINT_FILES = 25
 ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
 
@@ -62,6 +64,9 @@ class S3Destination(Destination):
         self.name = f"s3://{bucket}/{prefix}"
         self.client = client if client is not None else make_client()
         self.state: dict[str, dict[str, str]] = {}
+        self.verify = False
+        self._unsaved = 0
+        self._saved_at = time.monotonic()
 
     @classmethod
     def from_url(
@@ -70,9 +75,10 @@ class S3Destination(Destination):
         bucket, prefix = parse_s3_url(url)
         return cls(bucket, prefix, client=make_client(endpoint_url, region))
 
-    def open(self) -> None:
+    def open(self, verify: bool = False) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        self.verify = verify
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + MANIFEST)["Body"]
             data = json.loads(body.read())
@@ -91,7 +97,35 @@ class S3Destination(Destination):
         self.state = dict(files) if isinstance(files, dict) else {}
 
     def is_current(self, file: LocalFile) -> bool:
-        return self.state.get(file.key) == _record(file)
+        if not self.verify:
+            return self.state.get(file.key) == _record(file)
+        # The object itself: its size, the sha256 kept as its metadata, and its headers.
+        remote = self._head(file.key)
+        current = remote is not None and remote == (file.size, _record(file))
+        if current:
+            self.state[file.key] = _record(file)  # the record catches up with what is there
+        else:
+            self.state.pop(file.key, None)
+        return current
+
+    def _head(self, key: str) -> tuple[int, dict[str, str]] | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"NoSuchKey", "404", "NotFound"}:
+                return None
+            raise UploadError(f"cannot check {key}: {_reason(exc)}", where=self.name) from exc
+        except BotoCoreError as exc:
+            raise UploadError(f"cannot reach the destination: {exc}", where=self.name) from exc
+        record = {
+            "sha256": str(head.get("Metadata", {}).get("sha256", "")),
+            "content_type": str(head.get("ContentType", "")),
+            "cache_control": str(head.get("CacheControl", "")),
+        }
+        return int(head.get("ContentLength", -1)), record
 
     def put(self, file: LocalFile) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -110,12 +144,20 @@ class S3Destination(Destination):
         except BotoCoreError as exc:
             raise UploadFailed(str(exc)) from exc
         self.state[file.key] = _record(file)
+        self._unsaved += 1
+
+    def checkpoint(self) -> None:
+        # Every 25 files or 10 seconds: a killed run re-sends at most that much.
+        if self._unsaved >= CHECKPOINT_FILES or time.monotonic() - self._saved_at >= 10:
+            self._save()
 
     def close(self, changed: bool) -> None:
+        if changed or self.verify:  # a verified record is worth keeping too
+            self._save()
+
+    def _save(self) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        if not changed:
-            return
         body = json.dumps({"version": 1, "files": self.state}, indent=1, sort_keys=True)
         try:
             self.client.put_object(
@@ -127,6 +169,7 @@ class S3Destination(Destination):
             )
         except (BotoCoreError, ClientError) as exc:
             raise UploadFailed(f"cannot save {MANIFEST}: {exc}") from exc
+        self._unsaved, self._saved_at = 0, time.monotonic()
 
 
 def _record(file: LocalFile) -> dict[str, str]:
