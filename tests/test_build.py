@@ -328,3 +328,29 @@ def test_an_unusable_image_fails_the_build_naming_its_article(config, project):
         f" path (used by {article.slug})"
     ]
     assert not (project / "build" / "so-12").exists()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "error"),
+    [
+        (lambda p: (p / "articles" / f"{SEED_ARTICLE}.md").write_text("---\ntitle: [\n---\n"),
+         ComposeError),
+        (lambda p: (p / "issues" / f"{EXAMPLE}.yaml").write_text("title: T\ntheme: gone\n"),
+         ComposeError),
+        (lambda p: (p / "templates" / "default").mkdir(parents=True)
+         or (p / "templates" / "default" / "email.mjml").write_text("{% if %}"),
+         RenderError),
+        (lambda p: (p / "images" / "xe-buyt-dien.jpg").write_bytes(b"\xff\xd8 not a jpeg"),
+         RenderError),
+    ],
+)  # fmt: skip
+def test_a_build_that_cannot_read_its_inputs_leaves_the_previous_one(project, spoil, error):
+    copy_example(project)
+    out = project / "build" / EXAMPLE
+    build_issue(load_config(project), EXAMPLE)
+    before = snapshot(out)
+    spoil(project)
+    with pytest.raises(error):
+        build_issue(load_config(project), EXAMPLE)
+    assert snapshot(out) == before
+    assert leftovers(project / "build") == []
