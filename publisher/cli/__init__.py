@@ -82,6 +82,7 @@ COMMANDS = {
     "articles": "publisher.cli.articles:articles",
     "issue": "publisher.cli.issue:issue",
     "build": "publisher.cli.build:build_command",
+    "check": "publisher.cli.check:check_command",
     "site": "publisher.cli.site:site_command",
     "subscribers": "publisher.cli.subscribers:subscribers",
     "send": "publisher.cli.send:send_command",

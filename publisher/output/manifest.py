@@ -49,6 +49,7 @@ def build_manifest(
             {
                 "slug": entry.article.slug,
                 "title": entry.article.title,
+                "language": entry.article.language or issue.language,
                 "section": section.title,
                 "url": entry.url,
                 "content_hash": _sha256(articlefile.dumps(entry.article).encode("utf-8")),
