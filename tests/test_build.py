@@ -58,7 +58,9 @@ def test_writes_every_output_and_a_manifest(config, project):
     assert [a["slug"] for a in manifest["articles"]] == [
         e.article.slug for e in sample_issue().entries
     ]
-    assert set(manifest["articles"][0]) == {"slug", "title", "section", "url", "content_hash"}
+    assert set(manifest["articles"][0]) == {
+        "slug", "title", "language", "section", "url", "content_hash"
+    }  # fmt: skip
     for name in ("email.html", "email.txt", "print.html"):
         data = (out / name).read_bytes()
         assert manifest["files"][name] == {
