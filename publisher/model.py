@@ -43,6 +43,7 @@ class Provenance:
     source_file: str = ""
     importer: str = ""
     content_hash: str = ""
+    url: str = ""  # the page's canonical address, for an article imported from the web
     # A hash of each field as the importer made it (see importers.merge): a re-import keeps
     # what an editor changed since.
     fields: dict[str, str] = field(default_factory=dict)
@@ -53,6 +54,8 @@ class Provenance:
             "importer": self.importer,
             "content_hash": self.content_hash,
         }
+        if self.url:
+            data["url"] = self.url
         if self.fields:
             data["fields"] = dict(self.fields)
         return data

@@ -47,7 +47,8 @@ def test_mixed_folder_imports_the_good_and_reports_the_bad(cli, project, tmp_pat
         "gone.txt": "broken link",
         "image.png": "binary file, not text",
         "numbers.txt": "no recognisable text: mostly symbols or numbers",
-        "page.html": "HTML, not plain text: save the page's text first",
+        "page.html": "not an article: 2 words of running text (a home page, a gallery, an error"
+        " page or a login wall?)",
     }
     assert len(_library(project)) == 2
     assert "2 imported, 6 failed" in result.stderr

@@ -147,7 +147,8 @@ def _from_meta(meta: dict, body: str, slug: str, problems: list[str]) -> Article
 
 def _provenance(prov: Any, problems: list[str]) -> Provenance:
     texts = {
-        k: str(yamlfile.written(prov, k) or "") for k in ("source_file", "importer", "content_hash")
+        k: str(yamlfile.written(prov, k) or "")
+        for k in ("source_file", "importer", "content_hash", "url")
     }
     fields = prov.get("fields") or {}
     if not isinstance(fields, dict):

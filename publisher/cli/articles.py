@@ -14,7 +14,7 @@ from publisher.importers.importing import ImportFailure, import_paths
 from publisher.keywords import KeywordSettings, edit_keywords
 from publisher.model import Article
 
-FORMATS = ["auto", "news-text", "article", "markdown"]  # markdown: the former name of article
+FORMATS = ["auto", "news-text", "html", "article", "markdown"]  # markdown: article's old name
 
 
 def _echo_json(data: object) -> None:

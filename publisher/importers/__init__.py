@@ -5,10 +5,12 @@ from __future__ import annotations
 from publisher.errors import InputError
 from publisher.importers.articlefile import ArticleFileImporter
 from publisher.importers.base import Importer, ImportResult, Source, read_source
+from publisher.importers.html import HtmlImporter
 from publisher.importers.newstext import NewsTextImporter
 
 IMPORTERS: dict[str, Importer] = {
     ArticleFileImporter.name: ArticleFileImporter(),
+    HtmlImporter.name: HtmlImporter(),
     NewsTextImporter.name: NewsTextImporter(),
 }
 

@@ -75,7 +75,9 @@ def _clean_paragraph(text: str) -> str:
 def check_text(text: str, where: str) -> None:
     """Refuse text that resembles no article (markup, symbols, a few stray words)."""
     if _HTML.search(text[:5000]) and text.count("</") >= 3:
-        raise InputError("HTML, not plain text: save the page's text first", where=where)
+        raise InputError(
+            "HTML, not plain text: import it with --format html (or auto)", where=where
+        )
     visible = re.sub(r"\s", "", text[:50000])
     letters = len(_LETTER.findall(visible))
     if letters < 0.5 * len(visible):

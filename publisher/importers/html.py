@@ -1,0 +1,290 @@
+"""News pages saved as HTML: the article extracted by trafilatura, its metadata from the page.
+
+trafilatura finds the article's text in the page (navigation, ads, share buttons, related
+links and comments left out) and gives it as Markdown, headings, lists and links kept. What it
+gives less precisely is read from the page itself: the publication time with its zone (meta
+tags, JSON-LD, ``<time>``), quotes, and the figures: each image with its alt text and its
+caption split into caption and credit (``… Ảnh: Quốc Bảo``), placed after the paragraphs
+that come before it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+from publisher.errors import InputError
+from publisher.importers.base import ImportResult, Source
+from publisher.importers.newstext.captions import parse_caption
+from publisher.importers.newstext.dates import VIETNAM, parse_date_line
+from publisher.model import Article, Figure, Provenance
+from publisher.text import clean, detect_language
+
+_HTML = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html)", re.I | re.S)
+_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*$")
+_HEADING = re.compile(r"^#+\s+")
+MIN_WORDS = 60  # less running text than this is a home page, a gallery or an error page
+ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report"}
+TIME_KEYS = (
+    ("meta", "property", "article:published_time"),
+    ("meta", "itemprop", "datePublished"),
+    ("meta", "name", "pubdate"),
+    ("meta", "name", "publishdate"),
+    ("time", "itemprop", "datePublished"),
+)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the page's own markup says, beside what trafilatura extracts."""
+
+    language: str
+    published: datetime | None
+    section: str
+    captions: dict[str, str]  # image address -> its figcaption's text
+    quotes: set[str]
+    keywords: tuple[str, ...]
+    text: str  # the article's visible text, to tell the page's own standfirst from a summary
+    tree: Any
+
+
+class HtmlImporter:
+    """Reads a saved news page (``.html``), or any file that is HTML."""
+
+    name: ClassVar[str] = "html"
+
+    def detect(self, source: Source) -> float:
+        if source.name.lower().endswith((".html", ".htm")):
+            return 0.98
+        return 0.97 if _HTML.match(source.text[:2000]) else 0.0
+
+    def parse(self, source: Source, *, language: str | None = None) -> ImportResult:
+        # trafilatura (with lxml and its date finder) is a sixth of a second to import.
+        import trafilatura
+        from lxml import html as lxml_html
+
+        try:
+            tree = lxml_html.document_fromstring(source.text)
+        except Exception as exc:  # lxml raises ParserError, ValueError...
+            raise InputError(f"cannot read the page as HTML: {exc}", where=source.name) from None
+        meta = trafilatura.extract_metadata(tree)
+        markdown = trafilatura.extract(
+            source.text, url=meta.url, output_format="markdown", include_comments=False,
+            include_images=True, include_links=True, include_formatting=True, include_tables=True,
+        )  # fmt: skip
+        words = len((markdown or "").split())
+        kind = (meta.pagetype or "").lower()
+        if not meta.title or words < MIN_WORDS or (kind and kind not in ARTICLE_TYPES | {"web"}):
+            raise InputError(
+                f"not an article: {words} words of running text (a home page, a gallery, an "
+                "error page or a login wall?)",
+                where=source.name,
+            )
+        page = _read_page(tree, meta.url or "")
+        warnings: list[str] = []
+        article = _article(meta, markdown or "", page, source, language, warnings)
+        return ImportResult(article, warnings)
+
+
+def _article(
+    meta: Any, markdown: str, page: _Page, source: Source, language: str | None,
+    warnings: list[str],
+) -> Article:  # fmt: skip
+    title = clean(meta.title)
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", markdown) if b.strip()]
+    description = clean(meta.description or "")
+    paragraphs: list[str] = []
+    figures: list[Figure] = []
+    lead = ""
+    for block in blocks:
+        plain = clean(_HEADING.sub("", block))
+        if plain == title or (not paragraphs and not lead and parse_date_line(plain, "vi")):
+            continue  # the headline and the dateline above it are not body text
+        image = _IMAGE.match(block)
+        if image:
+            src = urljoin(meta.url or "", image["src"])
+            figures.append(
+                Figure(src=src, alt=clean(image["alt"]), after_paragraph=len(paragraphs))
+            )
+            continue
+        if (
+            figures
+            and figures[-1].after_paragraph == len(paragraphs)
+            and _is_caption(_unmarked(block), figures[-1], page)
+        ):
+            line = _unmarked(block)
+            caption = parse_caption(line)
+            text, credit = (caption.caption, caption.credit) if caption else (line, "")
+            figures[-1] = Figure(figures[-1].src, figures[-1].alt, text, credit, len(paragraphs))
+            continue
+        if plain in page.quotes:
+            block = "> " + block
+        if plain == description:
+            lead = block  # the page's standfirst
+            continue
+        if not lead and not paragraphs and description and description in page.text:
+            lead = description  # a standfirst the extraction left out
+        if not lead and not paragraphs and not _HEADING.match(block) and not block.startswith(">"):
+            lead = block  # no standfirst: the first paragraph leads
+            continue
+        paragraphs.append(block)
+    if not lead and description:
+        lead = description
+    figures = _place_figures(figures, page, meta.url or "", paragraphs)
+    lang = language or page.language or detect_language(f"{lead} {' '.join(paragraphs)}")
+    published = page.published or _day(meta.date, lang, warnings)
+    authors = tuple(clean(a) for a in re.split(r"[;,]| and | và ", meta.author or "") if clean(a))
+    tags = [t for tag in meta.tags or [] for t in tag.split(",")]
+    keywords = tuple(dict.fromkeys(clean(k) for k in (*page.keywords, *tags) if clean(k)))
+    if published is None:
+        warnings.append("no publication date found")
+    return Article(
+        title=title,
+        kicker=page.section or clean((meta.categories or [""])[0]),
+        published=published,
+        source=clean(meta.sitename or meta.hostname or ""),
+        authors=authors,
+        language=lang,
+        lead=lead,
+        paragraphs=tuple(paragraphs),
+        figures=tuple(figures),
+        keywords=keywords,
+        provenance=Provenance(
+            source.name, HtmlImporter.name, source.content_hash, url=meta.url or ""
+        ),
+    )
+
+
+def _place_figures(
+    figures: list[Figure], page: _Page, base: str, paragraphs: list[str]
+) -> list[Figure]:
+    """The extracted figures, and the article's own that the extraction left out (a photo
+    above the text is often outside the block it keeps), each after the paragraphs before it."""
+    texts = {_plain(p) for p in paragraphs}
+    known = {f.src for f in figures}
+    seen, added = 0, []
+    for element in _article_root(page.tree).iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("p", "h2", "h3", "h4") and clean(element.text_content()) in texts:
+            seen += 1
+        elif tag == "figure":
+            for img in element.iter("img"):
+                src = urljoin(base, img.get("src", ""))
+                if not img.get("src") or src in known:
+                    continue
+                known.add(src)
+                line = page.captions.get(src, "")
+                caption = parse_caption(line) if line else None
+                text, credit = (caption.caption, caption.credit) if caption else (line, "")
+                added.append(Figure(src, clean(img.get("alt", "")), text, credit, seen))
+    return sorted([*figures, *added], key=lambda f: f.after_paragraph)
+
+
+def _article_root(tree: Any) -> Any:
+    for tag in ("article", "main"):
+        found = next(tree.iter(tag), None)
+        if found is not None:
+            return found
+    return tree
+
+
+def _plain(block: str) -> str:
+    """A Markdown paragraph as the page shows its text."""
+    return _unmarked(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _HEADING.sub("", block)))
+
+
+def _is_caption(text: str, figure: Figure, page: _Page) -> bool:
+    """Whether a block just below an image is that image's caption."""
+    known = page.captions.get(figure.src)
+    if known is not None:
+        return clean(known) == text
+    found = parse_caption(text)
+    return len(text.split()) <= 40 and found is not None and bool(found.credit)
+
+
+def _unmarked(block: str) -> str:
+    """A Markdown line as text: emphasis marks off (``Ảnh: *Quốc Bảo*``)."""
+    return clean(re.sub(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)", "", block))
+
+
+def _day(value: str | None, language: str, warnings: list[str]) -> datetime | None:
+    """A date without a time (all some pages say): midnight where the outlet is."""
+    if not value:
+        return None
+    try:
+        day = datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+    warnings.append("publication date without a time: midnight assumed")
+    return datetime.combine(day, time(0, 0), tzinfo=VIETNAM if language == "vi" else UTC)
+
+
+def _read_page(tree: Any, base: str) -> _Page:
+    language = clean(tree.get("lang") or "").split("-")[0].lower()
+    return _Page(
+        text=clean(_article_root(tree).text_content()),
+        tree=tree,
+        language=language if language in ("vi", "en") else "",
+        published=_published(tree),
+        section=_section(tree),
+        captions={
+            urljoin(base, img.get("src", "")): clean(caption.text_content())
+            for figure in tree.iter("figure")
+            for img in figure.iter("img")
+            for caption in figure.iter("figcaption")
+        },
+        quotes={clean(q.text_content()) for q in tree.iter("blockquote")},
+        keywords=tuple(
+            clean(k)
+            for m in tree.iter("meta")
+            if m.get("property") == "article:tag" or m.get("name") == "news_keywords"
+            for k in (m.get("content") or "").split(",")
+        ),
+    )
+
+
+def _published(tree: Any) -> datetime | None:
+    """The publication time with its zone, from the page's metadata."""
+    candidates = []
+    for tag, attribute, value in TIME_KEYS:
+        for element in tree.iter(tag):
+            if element.get(attribute) == value:
+                candidates.append(element.get("content") or element.get("datetime") or "")
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json":
+            candidates += [str(item.get("datePublished", "")) for item in _json_ld(script.text)]
+    candidates += [t.get("datetime", "") for t in tree.iter("time")]
+    for text in candidates:
+        try:
+            found = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if found.tzinfo is not None:
+            return found
+    return None
+
+
+def _section(tree: Any) -> str:
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json":
+            for item in _json_ld(script.text):
+                section = item.get("articleSection")
+                if isinstance(section, list):
+                    section = section[0] if section else ""
+                if section:
+                    return clean(str(section))
+    return ""
+
+
+def _json_ld(text: str | None) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return []
+    items = data if isinstance(data, list) else [data]
+    items += [i for d in list(items) if isinstance(d, dict) for i in d.get("@graph", [])]
+    return [item for item in items if isinstance(item, dict)]
