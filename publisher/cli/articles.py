@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, time
-from pathlib import Path
 
 import click
 
@@ -22,7 +21,7 @@ def _echo_json(data: object) -> None:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
     help="Source format; auto detects it per file.",
@@ -36,13 +35,17 @@ def _echo_json(data: object) -> None:
     "--overwrite", is_flag=True,
     help="On a re-import, take the source's value where the library's copy was changed too.",
 )  # fmt: skip
+@click.option(
+    "--fetch-images", is_flag=True,
+    help="Download the pictures of web articles into images/ instead of linking to them.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the imported articles as JSON.")
 @pass_project
 def import_command(
-    project: Project, paths: tuple[Path, ...], fmt: str, language: str, dry_run: bool,
-    overwrite: bool, as_json: bool,
+    project: Project, paths: tuple[str, ...], fmt: str, language: str, dry_run: bool,
+    overwrite: bool, fetch_images: bool, as_json: bool,
 ) -> None:  # fmt: skip
-    """Import articles from PATHS (files or folders) into the library.
+    """Import articles from files, folders and web pages (https:// addresses) into the library.
 
     Prints one line per article (slug, title, suggested keywords, warnings) to stderr. A file
     that cannot be imported is reported with its reason and the others go on; the exit status
@@ -55,6 +58,7 @@ def import_command(
     for outcome in import_paths(
         paths, library, fmt=fmt, language=None if language == "auto" else language,
         dry_run=dry_run, keywords=settings, root=project.config.project, overwrite=overwrite,
+        fetch_images=fetch_images,
     ):  # fmt: skip
         if isinstance(outcome, ImportFailure):
             failures += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from publisher.articles.library import Library
 from publisher.errors import InputError, PublisherError
 from publisher.importers import pick_importer, read_source
+from publisher.importers.fetch import Fetcher, fetch_figures, is_url
 from publisher.importers.merge import merge, with_fingerprints
 from publisher.keywords import KeywordSettings, annotate
 from publisher.model import Article
@@ -19,7 +20,7 @@ from publisher.model import Article
 class Imported:
     """One source file imported: the article as saved, what saving did, and any warnings."""
 
-    path: Path
+    path: Path | str  # a file, or a web page's address
     article: Article
     action: str
     warnings: list[str] = field(default_factory=list)
@@ -29,17 +30,22 @@ class Imported:
 class ImportFailure:
     """One source file that could not be imported, and why."""
 
-    path: Path
+    path: Path | str
     reason: str
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the visible entries of folders (recursively, sorted).
+def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path | str]:
+    """Web addresses and files as given, and the visible entries of folders (recursively,
+    sorted).
 
     Entries that are not regular files (broken links, pipes) and folders that cannot be listed
     are yielded too, so that reading them reports why instead of skipping them in silence.
     """
-    for path in paths:
+    for given in paths:
+        if isinstance(given, str) and is_url(given):
+            yield given
+            continue
+        path = Path(given)
         if path.is_dir():
             yield from _walk(path)
         else:
@@ -56,21 +62,31 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def import_article(
-    path: Path, library: Library, *, fmt: str = "auto", language: str | None = None,
+    path: Path | str, library: Library, *, fmt: str = "auto", language: str | None = None,
     dry_run: bool = False, keywords: KeywordSettings | None = None, root: Path | None = None,
-    overwrite: bool = False,
+    overwrite: bool = False, fetcher: Fetcher | None = None, fetch_images: bool = False,
 ) -> Imported:  # fmt: skip
-    """Read, parse, annotate (glossary, keyword suggestions) and save one source file.
+    """Read, parse, annotate (glossary, keyword suggestions) and save one source.
 
-    The source is known by its path from ``root`` (the project folder) and by its content: a
-    re-import merges into the earlier import's article (see ``merge``), and the same content
-    under another name changes nothing.
+    A source is a file, known by its path from ``root`` (the project folder), or a web page's
+    address (fetched with ``fetcher``), known by the address it finally came from; and by its
+    content: a re-import merges into the earlier import's article (see ``merge``), and the
+    same content under another name changes nothing. ``fetch_images`` downloads the article's
+    pictures into ``images/`` under ``root``.
     """
-    source = read_source(path)
+    if isinstance(path, str) and is_url(path):
+        source = (fetcher or Fetcher()).page(path)
+        key = source.name
+    else:
+        path = Path(path)
+        source = read_source(path)
+        key = source_key(path, root)
     importer = pick_importer(source, fmt)
     result = importer.parse(source, language=language)
-    provenance = replace(result.article.provenance, source_file=source_key(path, root))
+    provenance = replace(result.article.provenance, source_file=key)
     article = result.article.with_(provenance=provenance)
+    if fetch_images and not dry_run:
+        article = fetch_figures(article, fetcher or Fetcher(), (root or Path.cwd()) / "images")
     existing = library.earlier_import(article)
     twin = library.same_content(article)
     if twin is not None and (existing is None or existing.slug != twin):
@@ -101,16 +117,17 @@ def source_key(path: Path, root: Path | None) -> str:
 
 
 def import_paths(
-    paths: Iterable[Path], library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False, keywords: KeywordSettings | None = None, root: Path | None = None,
-    overwrite: bool = False,
+    paths: Iterable[Path | str], library: Library, *, fmt: str = "auto",
+    language: str | None = None, dry_run: bool = False, keywords: KeywordSettings | None = None,
+    root: Path | None = None, overwrite: bool = False, fetch_images: bool = False,
 ) -> Iterator[Imported | ImportFailure]:  # fmt: skip
-    """Import every file; a bad file becomes an ``ImportFailure`` and the others go on."""
+    """Import every file and address; a bad one becomes an ``ImportFailure``, the others go on."""
+    fetcher = Fetcher()  # one for the run: robots.txt read once, hosts spaced out
     for path in expand_paths(paths):
         try:
             yield import_article(
                 path, library, fmt=fmt, language=language, dry_run=dry_run, keywords=keywords,
-                root=root, overwrite=overwrite,
+                root=root, overwrite=overwrite, fetcher=fetcher, fetch_images=fetch_images,
             )  # fmt: skip
         except InputError as exc:
             yield ImportFailure(path, _reason(exc, path))
@@ -118,8 +135,8 @@ def import_paths(
             raise  # library and config errors stop the whole import
 
 
-def _reason(exc: InputError, path: Path) -> str:
+def _reason(exc: InputError, path: Path | str) -> str:
     """The error without repeating the file name the report already shows."""
-    if exc.where in (str(path), path.name):
+    if exc.where in (str(path), Path(path).name if isinstance(path, Path) else path):
         return str(InputError(exc.message, problems=exc.problems))
     return str(exc)
