@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,10 +36,22 @@ def issue() -> None:
 )  # fmt: skip
 @click.option("--theme", help="Theme (a folder in templates/; default: [newsletter] theme).")
 @click.option("--slug", help="File name without .yaml (default: made from the title).")
+@click.option(
+    "--from-feed", "feed", metavar="URL|FILE",
+    help="Import the new items of this RSS or Atom feed and put them in the issue.",
+)  # fmt: skip
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+    help="With --from-feed: only items published on or after this day go into the issue.",
+)  # fmt: skip
+@click.option(
+    "--section", help="With --from-feed: the section's title (default: Tin mới/Latest news)."
+)
 @pass_project
 def new_command(
     project: Project, title: str, issue_date: datetime | None, number: int | None,
-    theme: str | None, slug: str | None,
+    theme: str | None, slug: str | None, feed: str | None, since: datetime | None,
+    section: str | None,
 ) -> None:  # fmt: skip
     """Create a new issue file titled TITLE and print its path.
 
@@ -46,10 +59,30 @@ def new_command(
     an existing file is never overwritten. Language, theme, sender and web address come from
     [newsletter] in publisher.toml.
     """
-    result = new_issue(
-        project.config, title, date=issue_date.date() if issue_date else None, number=number,
-        theme=theme, slug=slug,
+    fields: dict[str, Any] = {
+        "date": issue_date.date() if issue_date else None, "number": number, "theme": theme,
+        "slug": slug,
+    }  # fmt: skip
+    if feed is None:
+        if since is not None or section is not None:
+            raise click.UsageError("--since and --section go with --from-feed")
+        click.echo(_relative(project, new_issue(project.config, title, **fields).path))
+        return
+    # The import stage loads only for a feed: the other issue commands stay quick to start.
+    from publisher.importers.importing import ImportFailure
+    from publisher.issues.edit import new_issue_from_feed
+    from publisher.keywords import KeywordSettings
+
+    settings = KeywordSettings.from_table(project.config.table("keywords"))
+    result, outcomes = new_issue_from_feed(
+        project.config, title, feed, since=since.date() if since else None, section=section,
+        keywords=settings, **fields,
     )  # fmt: skip
+    for outcome in outcomes:
+        if isinstance(outcome, ImportFailure):
+            click.echo(f"failed   {outcome.path}: {outcome.reason}", err=True)
+        else:
+            click.echo(f"{outcome.action:<9} {outcome.article.slug}", err=True)
     click.echo(_relative(project, result.path))
 
 

@@ -6,10 +6,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from publisher.articles.library import Library
 from publisher.errors import InputError, PublisherError
 from publisher.importers import pick_importer, read_source
+from publisher.importers.base import Source
+from publisher.importers.feed import FeedMemory, article_from_item, is_feed, read_feed
 from publisher.importers.fetch import Fetcher, fetch_figures, is_url
 from publisher.importers.merge import merge, with_fingerprints
 from publisher.keywords import KeywordSettings, annotate
@@ -74,24 +77,41 @@ def import_article(
     same content under another name changes nothing. ``fetch_images`` downloads the article's
     pictures into ``images/`` under ``root``.
     """
+    source, key = load_source(path, root, fetcher)
+    return import_source(
+        source, key, path, library, fmt=fmt, language=language, dry_run=dry_run,
+        keywords=keywords, overwrite=overwrite, fetcher=fetcher, fetch_images=fetch_images,
+        root=root,
+    )  # fmt: skip
+
+
+def load_source(path: Path | str, root: Path | None, fetcher: Fetcher | None) -> tuple[Source, str]:
+    """The source's text, and how it is known (its path from ``root``, or its address)."""
     if isinstance(path, str) and is_url(path):
         source = (fetcher or Fetcher()).page(path)
-        key = source.name
-    else:
-        path = Path(path)
-        source = read_source(path)
-        key = source_key(path, root)
-    importer = pick_importer(source, fmt)
-    result = importer.parse(source, language=language)
-    provenance = replace(result.article.provenance, source_file=key)
-    article = result.article.with_(provenance=provenance)
+        return source, source.name
+    return read_source(Path(path)), source_key(Path(path), root)
+
+
+def import_source(
+    source: Source, key: str, path: Path | str, library: Library, *, fmt: str = "auto",
+    language: str | None = None, dry_run: bool = False, keywords: KeywordSettings | None = None,
+    overwrite: bool = False, fetcher: Fetcher | None = None, fetch_images: bool = False,
+    root: Path | None = None, article: Article | None = None, warnings: Iterable[str] = (),
+) -> Imported:  # fmt: skip
+    """Parse (unless ``article`` is given already), merge and save one source."""
+    if article is None:
+        importer = pick_importer(source, fmt)
+        result = importer.parse(source, language=language)
+        article, warnings = result.article, [*warnings, *result.warnings]
+    article = article.with_(provenance=replace(article.provenance, source_file=key))
     if fetch_images and not dry_run:
         article = fetch_figures(article, fetcher or Fetcher(), (root or Path.cwd()) / "images")
     existing = library.earlier_import(article)
     twin = library.same_content(article)
     if twin is not None and (existing is None or existing.slug != twin):
-        return Imported(path, library.get(twin), f"unchanged (same as {twin})", result.warnings)
-    warnings = list(result.warnings)
+        return Imported(path, library.get(twin), f"unchanged (same as {twin})", list(warnings))
+    warnings = list(warnings)
     if existing is None:
         article = with_fingerprints(article)
     else:
@@ -123,12 +143,17 @@ def import_paths(
 ) -> Iterator[Imported | ImportFailure]:  # fmt: skip
     """Import every file and address; a bad one becomes an ``ImportFailure``, the others go on."""
     fetcher = Fetcher()  # one for the run: robots.txt read once, hosts spaced out
+    options: dict[str, Any] = {
+        "fmt": fmt, "language": language, "dry_run": dry_run, "keywords": keywords,
+        "overwrite": overwrite, "fetcher": fetcher, "fetch_images": fetch_images, "root": root,
+    }  # fmt: skip
     for path in expand_paths(paths):
         try:
-            yield import_article(
-                path, library, fmt=fmt, language=language, dry_run=dry_run, keywords=keywords,
-                root=root, overwrite=overwrite, fetcher=fetcher, fetch_images=fetch_images,
-            )  # fmt: skip
+            source, key = load_source(path, root, fetcher)
+            if fmt in ("auto", "feed") and is_feed(source.text):
+                yield from import_feed(source, key, library, fetcher, options)
+                continue
+            yield import_source(source, key, path, library, **options)
         except InputError as exc:
             yield ImportFailure(path, _reason(exc, path))
         except PublisherError:
@@ -140,3 +165,32 @@ def _reason(exc: InputError, path: Path | str) -> str:
     if exc.where in (str(path), Path(path).name if isinstance(path, Path) else path):
         return str(InputError(exc.message, problems=exc.problems))
     return str(exc)
+
+
+def import_feed(
+    source: Source, key: str, library: Library, fetcher: Fetcher, options: dict[str, Any]
+) -> Iterator[Imported | ImportFailure]:
+    """Every item of a feed not imported before: its page, else the feed's own text."""
+    feed = read_feed(source)
+    memory = FeedMemory(library.root)
+    for item in feed.items:
+        if memory.knows(key, item.link):
+            continue
+        try:
+            try:
+                page = fetcher.page(item.link)
+            except InputError as exc:
+                article = article_from_item(item, feed)
+                fallback = f"imported from the feed's own text: the page could not be used ({exc})"
+                yield import_source(
+                    source, item.link, item.link, library, article=article, warnings=[fallback],
+                    **{k: v for k, v in options.items() if k != "fmt"},
+                )  # fmt: skip
+            else:
+                yield import_source(page, page.name, item.link, library, **options)
+        except InputError as exc:
+            yield ImportFailure(item.link, _reason(exc, item.link))
+            continue
+        memory.remember(key, item.link)
+    if not options.get("dry_run"):
+        memory.save()

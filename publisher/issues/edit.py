@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from publisher.articles.library import write_atomic
+from publisher.articles.library import Library, write_atomic
 from publisher.config import Config
 from publisher.errors import ComposeError
 from publisher.issues.compose import IssueDraft, draft_issue, issue_path
@@ -23,6 +23,10 @@ from publisher.issues.file import load_issue_text, read_issue_file
 from publisher.text import clean, fold, slugify, suggest
 from publisher.yamledit import Splice
 from publisher.yamlfile import LinedDict, LinedList
+
+if TYPE_CHECKING:
+    from publisher.importers.importing import Imported, ImportFailure
+    from publisher.keywords import KeywordSettings
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,38 @@ def new_issue(
         raise ComposeError("an issue with this slug exists already", where=str(path))
     write_atomic(path, text)
     return EditResult(path, draft, f"created {path}")
+
+
+def new_issue_from_feed(
+    config: Config, title: str, feed: str, *, since: Date | None = None,
+    section: str | None = None, keywords: KeywordSettings | None = None, **fields: Any,
+) -> tuple[EditResult, list[Imported | ImportFailure]]:  # fmt: skip
+    """Import a feed's new items, then a new issue (see ``new_issue``) with them in one section.
+
+    Items published before ``since`` are imported but left out of the issue. The imports stand
+    even when no item is left for the issue (that is an error, and no issue is created).
+    """
+    # Imported here: the import stage is needed by this command alone.
+    from publisher.importers.importing import Imported, import_paths
+
+    library = Library(config.articles_dir)
+    outcomes = list(import_paths([feed], library, root=config.project, keywords=keywords))
+    new = [o.article for o in outcomes if isinstance(o, Imported) and o.action != "unchanged"]
+    if since is not None:
+        new = [a for a in new if a.published is not None and a.published.date() >= since]
+    if not new:
+        when = f" published since {since.isoformat()}" if since else ""
+        raise ComposeError(f"the feed has no new items{when}: no issue was created", where=feed)
+    created = new_issue(config, title, **fields)
+    default = "Tin mới" if config.table("newsletter")["language"] == "vi" else "Latest news"
+    try:
+        edited = add_articles(
+            config, created.path.stem, [a.slug for a in new], section=section or default
+        )
+    except ComposeError:
+        created.path.unlink()  # the file this command made a moment ago, and nothing else
+        raise
+    return edited, outcomes
 
 
 def add_articles(
