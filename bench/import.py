@@ -1,6 +1,7 @@
 """Import speed: a few thousand generated news-text files through the real import stage.
 
     python bench/import.py [--files 3000] [--seed 1] [--segmenter auto|plain|underthesea]
+    python bench/import.py --html [--pages 1000]
 
 Files are made from the shapes of tests/fixtures/newstext (varied titles, numbers, line endings,
 encodings, blank and NBSP lines), written to a temporary folder, then imported: through the
@@ -9,11 +10,18 @@ with ``dry_run`` (nothing written), the news-text importer alone (read and parse
 baseline, a naive parser that takes the first line as title and the rest as paragraphs. The
 ratios say what the news-text rules, and the whole stage, cost over reading and splitting.
 Keyword suggestions use ``--segmenter`` (default ``auto``, as ``[keywords] segmenter``).
+
+``--html`` times the HTML importer instead: pages made from tests/fixtures/html (titles,
+numbers and paragraph counts varied) are parsed by the importer and, as the baseline, by
+trafilatura's own ``extract()`` alone, on the same pages; the ratio is what the importer adds
+on top of the extraction (reading the page's metadata, dates, figures and captions). It also
+reports the peak memory of the whole run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -26,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from publisher.articles.library import Library  # noqa: E402
 from publisher.importers import read_source  # noqa: E402
+from publisher.importers.base import Source  # noqa: E402
+from publisher.importers.html import HtmlImporter  # noqa: E402
 from publisher.importers.importing import ImportFailure, import_paths  # noqa: E402
 from publisher.importers.newstext import NewsTextImporter  # noqa: E402
 from publisher.keywords import SEGMENTERS, KeywordSettings  # noqa: E402
@@ -120,12 +130,92 @@ def news_text(path: Path) -> Article:
     return NEWS_TEXT.parse(read_source(path)).article
 
 
+PAGES = ROOT / "tests" / "fixtures" / "html"
+
+
+def html_pages(count: int, seed: int) -> list[Source]:
+    """Article pages in the fixtures' shapes, each a little different, with the bulk a real news
+    page carries around its article (menus, a related-articles rail, scripts, comments), so
+    that extraction works on pages of a realistic size (about 60 KB)."""
+    rng = random.Random(seed)
+    shapes = [p.read_text(encoding="utf-8") for p in sorted(PAGES.glob("*.html"))]
+    shapes = [s for s in shapes if "<article" in s]
+    menu = "".join(f'<li><a href="/muc-{k}">Chuyên mục {k}</a></li>' for k in range(150))
+    rail = "".join(
+        f'<li><a href="/tin-{k}.html"><img src="/t/{k}.jpg" alt="">Tin liên quan số {k} '
+        "về giao thông, kinh tế và đời sống</a></li>"
+        for k in range(40)
+    )
+    script = (
+        "<script>var config = " + json.dumps({f"k{k}": "v" * 40 for k in range(300)}) + ";</script>"
+    )
+    comments = "".join(
+        f'<div class="comment"><b>Bạn đọc {k}</b><p>Ý kiến số {k}: cảm ơn bài viết.</p></div>'
+        for k in range(25)
+    )
+    bulk_top = f"<nav><ul>{menu}</ul></nav>{script}"
+    bulk_end = (
+        f'<aside class="related"><ul>{rail}</ul></aside>'
+        f'<section class="comments">{comments}</section>'
+    )
+    pages = []
+    for n in range(count):
+        text = shapes[n % len(shapes)]
+        text = text.replace("</h1>", f" ({n})</h1>", 1)
+        text = text.replace("40 km", f"{rng.randint(2, 99)} km")
+        extra = "".join(
+            f"<p>Đoạn thêm số {k} của trang {n}, viết cho phép đo.</p>"
+            for k in range(rng.randint(0, 6))
+        )
+        text = text.replace("</article>", extra + "</article>", 1)
+        text = text.replace("<body>", "<body>" + bulk_top, 1).replace(
+            "</body>", bulk_end + "</body>", 1
+        )
+        pages.append(Source(f"page-{n}.html", text, f"sha256:{n}", "utf-8"))
+    return pages
+
+
+def bench_html(count: int, seed: int) -> None:
+    import resource
+
+    import trafilatura
+
+    pages = html_pages(count, seed)
+    html = HtmlImporter()
+    html.parse(pages[0])  # imports and warms up trafilatura for both runs
+    start = time.perf_counter()
+    for page in pages:
+        trafilatura.extract(
+            page.text, output_format="markdown", include_comments=False, include_images=True,
+            include_links=True, include_formatting=True,
+        )  # fmt: skip
+    baseline = time.perf_counter() - start
+    start = time.perf_counter()
+    for page in pages:
+        html.parse(page)
+    ours = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = sum(len(p.text.encode()) for p in pages) / count / 1024
+    print(f"{count} pages of {size:.0f} KB on average, from the fixtures' article pages")
+    print(f"{'':36}{'seconds':>10}{'ms/page':>10}")
+    print(f"{'HTML importer (parse)':36}{ours:10.2f}{ours / count * 1000:10.2f}")
+    print(f"{'baseline: trafilatura extract()':36}{baseline:10.2f}{baseline / count * 1000:10.2f}")
+    print(f"HTML importer / trafilatura extract(): {ours / baseline:.2f}x the time "
+          f"({(ours / baseline - 1) * 100:+.0f}% on top of the extraction)")  # fmt: skip
+    print(f"peak memory of the run: {peak:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--segmenter", choices=SEGMENTERS, default="auto")
+    parser.add_argument("--html", action="store_true", help="time the HTML importer instead")
+    parser.add_argument("--pages", type=int, default=1000, help="pages for --html")
     args = parser.parse_args()
+    if args.html:
+        bench_html(args.pages, args.seed)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "raw"
         folder.mkdir()
