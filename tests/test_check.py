@@ -33,7 +33,7 @@ def test_the_example_issue_has_warnings_and_no_error(cli, built):
     assert all(severity != "error" for severity, _, _ in found)
     places = {where for _, where, _ in found}
     assert "subject" in places  # 65 characters: a phone shows about 60
-    assert "article hoi-an-lantern-makers" in places  # English in a Vietnamese email, no lang
+    assert not any(p.startswith("article ") for p in places)  # English blocks carry lang="en"
     assert any("figure 1 has no image" in message for _, _, message in found)
     text = cli("check", EXAMPLE)
     assert text.exit_code == 0 and "warning  subject: 65 characters" in text.stdout
@@ -76,6 +76,18 @@ def test_what_would_hurt_subscribers_is_an_error(cli, built):
     }
     warnings = {where for sev, where, _ in findings(result) if sev == "warning"}
     assert {"image http://x.example/a.png"} <= warnings
+
+
+def test_an_article_in_another_language_without_lang_is_found(cli, built):
+    email = built / "email.html"
+    email.write_text(email.read_text(encoding="utf-8").replace(' lang="en"', ""), encoding="utf-8")
+    result = cli("check", EXAMPLE, "--json")
+    flagged = {where for _, where, message in findings(result) if "without lang='en'" in message}
+    assert flagged == {
+        "article mekong-delta-salinity-sensors",
+        "article hoi-an-lantern-makers",
+        "article central-highlands-coffee-shade-trees",
+    }
 
 
 def test_subject_and_preheader_and_a_stale_build(cli, built, project):

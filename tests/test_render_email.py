@@ -259,3 +259,21 @@ def test_remote_fonts_only_when_the_theme_asks(tmp_path):
     )
     html = render_issue(sample_issue(), tmp_path).email_html
     assert "https://fonts.example.org/be-vietnam-pro.css" in html
+
+
+@pytest.mark.parametrize("theme", ["default", "digest"])
+def test_an_article_in_another_language_is_marked_with_lang(theme):
+    from dataclasses import replace
+
+    from lxml import html as lxml_html
+
+    from tests.sample_issue import sample_issue
+
+    result = render_issue(replace(sample_issue(), theme=theme))
+    document = lxml_html.document_fromstring(result.email_html)
+    title = next(e for e in document.iter("a") if e.text == "Volunteers clean up the river banks")
+    assert any(a.get("lang") == "en" for a in title.iterancestors())
+    body = [e for e in document.iter("p") if "Hundreds of volunteers" in (e.text or "")]
+    assert body and all(any(a.get("lang") == "en" for a in p.iterancestors()) for p in body)
+    vietnamese = next(e for e in document.iter("a") if e.text == "Mưa lớn ở vùng núi phía Bắc")
+    assert all(a.get("lang") in (None, "vi") for a in vietnamese.iterancestors())

@@ -63,6 +63,7 @@ class EntryView:
     url: str
     section: str
     language: str
+    lang: str  # ``language`` where it differs from the issue's (for a lang attribute), else ""
     kicker: str
     title: str
     date: str
@@ -198,6 +199,7 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
         url=entry.url,
         section=clean(section),
         language=article.language or issue.language,
+        lang=article.language if article.language not in ("", issue.language) else "",
         kicker=untrusted(article.kicker),
         title=untrusted(article.title),
         date=date,
