@@ -128,6 +128,14 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(config, tmp_path):
         build_issue(config, sample_issue(), out=config.project)
 
 
+def test_a_build_of_an_earlier_version_without_the_marker_is_replaced(config, tmp_path):
+    out = tmp_path / "out"
+    build_issue(config, sample_issue(), out=out)
+    (out / ".publisher-build").unlink()  # as versions before the marker left it
+    build_issue(config, sample_issue(title="Again"), out=out)
+    assert (out / ".publisher-build").is_file()
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
@@ -141,14 +149,6 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(config, tmp_path):
          "its manifest.json is not the one the build wrote"),
     ],
 )  # fmt: skip
-def test_a_build_of_an_earlier_version_without_the_marker_is_replaced(config, tmp_path):
-    out = tmp_path / "out"
-    build_issue(config, sample_issue(), out=out)
-    (out / ".publisher-build").unlink()  # as versions before the marker left it
-    build_issue(config, sample_issue(title="Again"), out=out)
-    assert (out / ".publisher-build").is_file()
-
-
 def test_replaces_only_an_untouched_build_of_its_own(config, tmp_path, change, reason):
     out = tmp_path / "out"
     build_issue(config, sample_issue(), out=out)
