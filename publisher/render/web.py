@@ -35,6 +35,8 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "next": "Next",
         "print_edition": "Print edition",
         "site_intro": "Every issue of the newsletter, newest first.",
+        "site_nav": "The newsletter",
+        "pager": "Other articles of this issue",
     },
     "vi": {
         "archive": "Các số bản tin",
@@ -44,6 +46,8 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "next": "Bài sau",
         "print_edition": "Bản in",
         "site_intro": "Tất cả các số bản tin, số mới nhất ở trên cùng.",
+        "site_nav": "Bản tin",
+        "pager": "Các bài khác trong số này",
     },
 }
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
