@@ -10,7 +10,7 @@ import pytest
 from publisher.config import load_config
 from publisher.errors import ConfigError
 from publisher.mail.built import load_built_issue
-from publisher.mail.headers import HeaderError, encoded_words
+from publisher.mail.headers import HeaderError, encoded_words, unstructured
 from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
 from publisher.mail.transports.smtp import dot_stuff
 from publisher.render.mime import alternative
@@ -161,6 +161,21 @@ def test_encoded_words_stay_short_and_decode():
     words = encoded_words(name)
     assert all(len(w.strip()) <= 75 for w in words.split("\r\n"))
     assert str(parse(f"Subject: {words}\r\n\r\n".encode()).get("Subject")) == name
+
+
+def test_header_lines_with_encoded_words_stay_within_76_characters(project):
+    # RFC 2047: a line holding an encoded word, its header's name included, is 76 at most.
+    long = "Bản tin Ví dụ: xe buýt điện, mùa lúa sớm, thư viện trên xe và hội sách mùa thu " * 2
+    message = compiled(project)
+    message._subject = "Subject: " + unstructured("Subject", long)
+    data = message.render(Recipient("a@example.org", "Nguyễn Thị Phương Thảo Đặng Hoàng", TOKEN))
+    head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    for line in head.split("\r\n"):
+        if "=?utf-8?" in line:
+            assert len(line) <= 76, line
+    parsed = parse(data)
+    assert str(parsed["Subject"]) == long
+    assert str(parsed["To"]) == "Nguyễn Thị Phương Thảo Đặng Hoàng <a@example.org>"
 
 
 def test_settings_are_checked(project):

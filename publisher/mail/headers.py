@@ -8,9 +8,11 @@ from email.utils import formataddr
 
 from publisher.errors import SendError
 
-# An encoded word is at most 75 characters: "=?utf-8?b?" + base64 + "?=" leaves 63 for
-# base64, i.e. 45 bytes of UTF-8 (cut only between characters).
+# An encoded word is at most 75 characters, and a line that holds one at most 76 (RFC 2047):
+# "=?utf-8?b?" + base64 + "?=" leaves 63 for base64, i.e. 45 bytes of UTF-8 (cut only between
+# characters), on a folded line (" " + word). The first line also holds the header's name.
 WORD_BYTES = 45
+LINE = 76
 FOLD = "\r\n "
 _UNSAFE = re.compile(r"[\r\n\x00]")
 
@@ -26,19 +28,21 @@ def check(name: str, value: str) -> str:
     return value
 
 
-def encoded_words(text: str) -> str:
-    """``text`` as RFC 2047 base64 encoded words, folded between words."""
-    data = text.encode("utf-8")
-    if len(data) <= WORD_BYTES:
-        return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
+def encoded_words(text: str, used: int = 0) -> str:
+    """``text`` as RFC 2047 base64 encoded words, folded between words.
+
+    ``used``: characters already on the first line (``Subject: ``), so that it stays within
+    76 characters too.
+    """
     words: list[str] = []
     chunk: list[str] = []
     size = 0
+    limit = min(WORD_BYTES, _bytes_for(LINE - used))
     for char in text:
         width = len(char.encode("utf-8"))
-        if size + width > WORD_BYTES:
+        if size + width > limit and chunk:
             words.append("".join(chunk))
-            chunk, size = [], 0
+            chunk, size, limit = [], 0, WORD_BYTES
         chunk.append(char)
         size += width
     words.append("".join(chunk))
@@ -47,12 +51,23 @@ def encoded_words(text: str) -> str:
     )
 
 
+def _bytes_for(room: int) -> int:
+    """How many bytes of UTF-8 one encoded word may carry in ``room`` characters."""
+    return max(3, (room - len("=?utf-8?b??=")) // 4 * 3)
+
+
+def then(value: str, tail: str) -> str:
+    """``value`` and ``tail``, ``tail`` on a folded line when it would pass 76 characters."""
+    last = value.rsplit("\r\n", 1)[-1]
+    return f"{value} {tail}" if len(last) + 1 + len(tail) <= LINE else f"{value}{FOLD}{tail}"
+
+
 def unstructured(name: str, text: str) -> str:
     """A Subject-like value: as it is when short ASCII, else encoded words."""
     check(name, text)
     if text.isascii() and len(text) + len(name) < 76 and "=?" not in text:
         return text
-    return encoded_words(text)
+    return encoded_words(text, used=len(name) + 2)
 
 
 def address(name: str, display: str, email: str) -> str:
@@ -65,4 +80,4 @@ def address(name: str, display: str, email: str) -> str:
         return email
     if display.isascii() and "=?" not in display:
         return formataddr((display, email))
-    return f"{encoded_words(display)} <{email}>"
+    return then(encoded_words(display, used=len(name) + 2), f"<{email}>")

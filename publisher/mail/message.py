@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from publisher.config import Config
 from publisher.errors import ConfigError
 from publisher.mail.built import BuiltIssue
-from publisher.mail.headers import HeaderError, address, check, unstructured
+from publisher.mail.headers import HeaderError, address, check, then, unstructured
 from publisher.model import TOKENS
 from publisher.render.mime import MAX_LINE_OCTETS, encode_part
 
@@ -179,8 +179,11 @@ class CompiledMessage:
         middle = []
         if sender.get("reply_to"):
             middle.append("Reply-To: " + address("Reply-To", "", sender["reply_to"]))
-        phrase = unstructured("List-Id", list_name) + " " if list_name else ""
-        middle.append(f"List-Id: {phrase}<{list_id}>")
+        listed = f"<{list_id}>"
+        middle.append(
+            "List-Id: "
+            + (then(unstructured("List-Id", list_name), listed) if list_name else listed)
+        )
         self._middle = "\r\n".join(middle)
         self._tail = (
             f"List-Unsubscribe-Post: {ONE_CLICK}\r\nMIME-Version: 1.0\r\n"
