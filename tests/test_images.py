@@ -291,3 +291,16 @@ def test_gif_comments_are_stripped_and_every_frame_kept(project, store):
     assert b"/home/editor" not in data
     with Image.open(io.BytesIO(data)) as gif:
         assert gif.n_frames == 2 and "comment" not in gif.info
+
+
+def test_png_text_comments_are_stripped(project, store):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "exported from /home/editor/private/draft.psd")
+    path = project / "note.png"
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(path, "PNG", pnginfo=info)
+    prepared = store.resolve("note.png")
+    assert b"/home/editor" not in store.files[prepared.name]
+    with written(store, prepared) as image:
+        assert "Comment" not in image.info
