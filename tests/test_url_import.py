@@ -37,6 +37,7 @@ def site(monkeypatch):
         "/images/2024/05/06/buyt-dien.jpg": (200, {"Content-Type": "image/jpeg"}, jpeg()),
         "/trang-chu.html": (200, HTML, (FIXTURES / "html" / "home_page.html").read_bytes()),
         "/cham.html": (200, HTML, PAGE),
+        "/cut.html": (200, {**HTML, "Content-Length": "90000"}, PAGE[:500]),
     }
     with web_server(routes, slow={"/cham.html": 3.0}) as (base, log):
         # The page's own links point at its site: here, the server on loopback.
@@ -75,6 +76,7 @@ def test_fetch_images_stores_the_pictures_in_the_project(cli, site, project):
         ("/private/bai.html", "robots.txt does not allow fetching it"),
         ("/missing.html", "cannot fetch it: HTTP 404"),
         ("/trang-chu.html", "not an article"),
+        ("/cut.html", "the connection closed after 500 of 90,000 bytes"),
     ],
 )
 def test_what_cannot_be_imported_is_reported_and_nothing_is_written(cli, site, project, path,
@@ -108,3 +110,23 @@ def test_a_page_past_the_size_limit_is_refused(site):
     base, _ = site
     with pytest.raises(fetch.InputError, match="larger than 1,000 bytes"):
         fetch.Fetcher(interval=0).get(f"{base}/tin/bai.html", 1000)
+
+
+def test_a_picture_that_cannot_be_downloaded_keeps_its_address(cli, project, monkeypatch):
+    monkeypatch.setattr(fetch, "PER_HOST_INTERVAL", 0.0)
+    picture = "/images/2024/05/06/buyt-dien.jpg"
+    routes = {picture: (200, {"Content-Type": "image/jpeg"}, b"not a picture at all")}
+    with web_server(routes) as (base, _):
+        routes["/tin/bai.html"] = (
+            200,
+            HTML,
+            PAGE.replace(b"https://vidu.example.vn", base.encode()),
+        )
+        result = cli("import", f"{base}/tin/bai.html", "--fetch-images", "--json")
+    assert result.exit_code == 0, result.output
+    (article,) = json.loads(result.stdout)
+    assert (
+        article["figures"][0]["src"] == f"{base}{picture}"
+    )  # the article is imported all the same
+    assert "picture not downloaded, its address is kept" in result.stderr
+    assert not (project / "images").exists()

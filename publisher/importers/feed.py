@@ -123,13 +123,14 @@ def _item_hash(item: FeedItem) -> str:
 
 def _paragraphs(fragment: str) -> list[str]:
     """The paragraphs of an HTML fragment as plain text (a feed's HTML is not trusted)."""
+    from lxml import etree
     from lxml import html as lxml_html
 
     if not fragment.strip():
         return []
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml raises ParserError for some fragments
+    except (etree.LxmlError, ValueError):  # a fragment lxml cannot make a tree of
         return [clean(fragment)] if clean(fragment) else []
     blocks = [clean(p.text_content()) for p in root.iter("p", "li", "h2", "h3", "blockquote")]
     blocks = [b for b in blocks if b]

@@ -9,6 +9,7 @@ the reason (the HTTP status, a timeout), so the import of the other sources goes
 from __future__ import annotations
 
 import hashlib
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -75,15 +76,21 @@ class Fetcher:
                     raise InputError(f"redirected to {final!r}, which is not a web page", where=url)
                 data = response.read(limit + 1)
                 content_type = response.headers.get("Content-Type", "")
+                declared = response.headers.get("Content-Length", "")
         except urllib.error.HTTPError as exc:
             raise InputError(f"cannot fetch it: HTTP {exc.code} {exc.reason}", where=url) from None
         except TimeoutError:
             raise InputError(f"no answer within {self.timeout:g} s", where=url) from None
+        except (http.client.HTTPException, ValueError) as exc:  # a cut-off body, a bad address
+            raise InputError(f"cannot fetch it: {exc!s}".rstrip(": "), where=url) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise InputError(f"cannot fetch it: {reason}", where=url) from None
         if len(data) > limit:
             raise InputError(f"larger than {limit:,} bytes: refused", where=url)
+        if declared.isdigit() and len(data) < int(declared):
+            message = f"the connection closed after {len(data):,} of {int(declared):,} bytes"
+            raise InputError(message, where=url)
         return Fetched(final, content_type, data)
 
     def _wait(self, url: str) -> None:
@@ -109,7 +116,7 @@ class Fetcher:
                     rules = urllib.robotparser.RobotFileParser()
                     text = response.read(512 * 1024).decode("utf-8", errors="replace")
                     rules.parse(text.splitlines())
-            except (urllib.error.URLError, OSError, TimeoutError):
+            except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError):
                 rules = None  # no robots.txt (or none that answers): nothing is forbidden
             self._robots[host] = rules
         rules = self._robots[host]
@@ -117,16 +124,22 @@ class Fetcher:
             raise InputError("the site's robots.txt does not allow fetching it", where=url)
 
 
-def fetch_figures(article: Article, fetcher: Fetcher, folder: Path) -> Article:
+def fetch_figures(article: Article, fetcher: Fetcher, folder: Path) -> tuple[Article, list[str]]:
     """The article with each web picture downloaded into ``folder`` (``images/`` of the
-    project) and pointing there, named by content so a picture is stored once."""
-    figures = []
+    project) and pointing there, named by content so a picture is stored once; and a warning
+    for each picture that could not be had (its figure keeps the web address)."""
+    figures, warnings = [], []
     for figure in article.figures:
         if not is_url(figure.src):
             figures.append(figure)
             continue
-        fetched = fetcher.get(figure.src, MAX_IMAGE_BYTES)
-        suffix = _image_suffix(fetched.data, figure.src)
+        try:
+            fetched = fetcher.get(figure.src, MAX_IMAGE_BYTES)
+            suffix = _image_suffix(fetched.data, figure.src)
+        except InputError as exc:
+            warnings.append(f"picture not downloaded, its address is kept: {exc}")
+            figures.append(figure)
+            continue
         stem = slugify(PurePosixPath(urlsplit(fetched.url).path).stem) or "image"
         name = f"{stem}-{hashlib.sha256(fetched.data).hexdigest()[:10]}{suffix}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +147,7 @@ def fetch_figures(article: Article, fetcher: Fetcher, folder: Path) -> Article:
         if not target.exists():
             target.write_bytes(fetched.data)
         figures.append(replace(figure, src=f"{folder.name}/{name}"))
-    return article.with_(figures=tuple(figures))
+    return article.with_(figures=tuple(figures)), warnings
 
 
 def _image_suffix(data: bytes, where: str) -> str:

@@ -65,11 +65,12 @@ class HtmlImporter:
     def parse(self, source: Source, *, language: str | None = None) -> ImportResult:
         # trafilatura (with lxml and its date finder) is a sixth of a second to import.
         import trafilatura
+        from lxml import etree
         from lxml import html as lxml_html
 
         try:
             tree = lxml_html.document_fromstring(source.text)
-        except Exception as exc:  # lxml raises ParserError, ValueError...
+        except (etree.LxmlError, ValueError) as exc:  # an empty document, a parser error
             raise InputError(f"cannot read the page as HTML: {exc}", where=source.name) from None
         meta = trafilatura.extract_metadata(tree)
         markdown = trafilatura.extract(

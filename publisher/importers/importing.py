@@ -64,27 +64,6 @@ def _walk(root: Path) -> Iterator[Path]:
     yield from sorted(found + unreadable)
 
 
-def import_article(
-    path: Path | str, library: Library, *, fmt: str = "auto", language: str | None = None,
-    dry_run: bool = False, keywords: KeywordSettings | None = None, root: Path | None = None,
-    overwrite: bool = False, fetcher: Fetcher | None = None, fetch_images: bool = False,
-) -> Imported:  # fmt: skip
-    """Read, parse, annotate (glossary, keyword suggestions) and save one source.
-
-    A source is a file, known by its path from ``root`` (the project folder), or a web page's
-    address (fetched with ``fetcher``), known by the address it finally came from; and by its
-    content: a re-import merges into the earlier import's article (see ``merge``), and the
-    same content under another name changes nothing. ``fetch_images`` downloads the article's
-    pictures into ``images/`` under ``root``.
-    """
-    source, key = load_source(path, root, fetcher)
-    return import_source(
-        source, key, path, library, fmt=fmt, language=language, dry_run=dry_run,
-        keywords=keywords, overwrite=overwrite, fetcher=fetcher, fetch_images=fetch_images,
-        root=root,
-    )  # fmt: skip
-
-
 def load_source(path: Path | str, root: Path | None, fetcher: Fetcher | None) -> tuple[Source, str]:
     """The source's text, and how it is known (its path from ``root``, or its address)."""
     if isinstance(path, str) and is_url(path):
@@ -99,14 +78,22 @@ def import_source(
     overwrite: bool = False, fetcher: Fetcher | None = None, fetch_images: bool = False,
     root: Path | None = None, article: Article | None = None, warnings: Iterable[str] = (),
 ) -> Imported:  # fmt: skip
-    """Parse (unless ``article`` is given already), merge and save one source."""
+    """Parse (unless ``article`` is given already), merge and save one source.
+
+    A source is a file, known by its path from ``root`` (the project folder), or a web page,
+    known by the address it finally came from; and by its content: a re-import merges into the
+    earlier import's article (see ``merge``), and the same content under another name changes
+    nothing. ``fetch_images`` downloads the article's pictures into ``images/`` under ``root``.
+    """
     if article is None:
         importer = pick_importer(source, fmt)
         result = importer.parse(source, language=language)
         article, warnings = result.article, [*warnings, *result.warnings]
     article = article.with_(provenance=replace(article.provenance, source_file=key))
     if fetch_images and not dry_run:
-        article = fetch_figures(article, fetcher or Fetcher(), (root or Path.cwd()) / "images")
+        folder = (root or Path.cwd()) / "images"
+        article, missed = fetch_figures(article, fetcher or Fetcher(), folder)
+        warnings = [*warnings, *missed]
     existing = library.earlier_import(article)
     twin = library.same_content(article)
     if twin is not None and (existing is None or existing.slug != twin):

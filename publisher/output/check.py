@@ -20,7 +20,7 @@ from publisher.articles import file as articlefile
 from publisher.articles.library import Library
 from publisher.config import Config
 from publisher.errors import PublisherError
-from publisher.issues.compose import draft_issue, issue_warnings
+from publisher.issues.compose import draft_issue
 from publisher.model import TOKENS
 from publisher.output.build import MANIFEST
 from publisher.output.manifest import GMAIL_CLIP_BYTES
@@ -321,7 +321,7 @@ def _sources(config: Config, slug: str, manifest: dict[str, Any]) -> list[Findin
         draft = draft_issue(config, slug)
     except PublisherError as exc:
         return [Finding("warning", "issue file", f"cannot be read now: {exc.message}", "")]
-    found = [Finding("warning", "figure", warning, "") for warning in issue_warnings(draft.issue)]
+    found = [Finding("warning", "figure", warning, "") for warning in draft.warnings]
     shown = str(manifest.get("issue", {}).get("preheader") or "")
     if not draft.issue.preheader and shown:
         found.append(
