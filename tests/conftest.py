@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -100,3 +101,15 @@ def smtp_server():
 
     with SmtpServer(RecordingHandler()) as server:
         yield server
+
+
+def require_module(name: str, install: str) -> Any:
+    """The module ``name``; missing, it skips the test, or fails it when ``CI`` is set."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed ({install})")
+        pytest.skip(f"{name} is not installed ({install})")

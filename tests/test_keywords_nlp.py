@@ -5,13 +5,11 @@ from __future__ import annotations
 import subprocess
 import textwrap
 
-import pytest
-
 from publisher.keywords import segment, suggest_keywords
-from tests.conftest import PYTHON, ROOT, subprocess_env
+from tests.conftest import PYTHON, ROOT, require_module, subprocess_env
 from tests.keywords_support import SEED_EXPECTED, fixture, nfd, plain_text, seed_article
 
-pytest.importorskip("underthesea", reason="the nlp extra is not installed")
+require_module("underthesea", "pip install -e '.[nlp]'")
 
 
 def test_auto_picks_underthesea_when_installed():

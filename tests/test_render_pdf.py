@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,18 +11,21 @@ import pytest
 
 from publisher.config import load_config
 from publisher.output.build import build_issue
+from tests.conftest import require_module
 from tests.sample_issue import sample_issue, write_sample_images
 
 
 def pdf_tool(name: str) -> str:
     if shutil.which(name) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed (apt-get install poppler-utils)")
         pytest.skip(f"{name} is not installed (poppler-utils)")
     return name
 
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory):
-    pytest.importorskip("weasyprint")
+    require_module("weasyprint", "pip install -e '.[pdf]'")
     project = tmp_path_factory.mktemp("project")
     # a project image stands in for the published one: the PDF never touches the network
     write_sample_images(project)

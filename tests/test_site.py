@@ -16,7 +16,7 @@ from publisher.output.site import MARKER, build_site
 from publisher.render.web import Page
 from publisher.upload import DirectoryDestination, run_upload, site_files
 from publisher.upload.s3 import S3Destination, make_client
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_module
 from tests.s3server import s3_server
 from tests.sitecheck import broken_links, parse, target_key
 
@@ -215,7 +215,7 @@ def test_built_site_goes_to_s3_as_built(built, monkeypatch):
 
 
 def test_site_keeps_the_pdf_a_build_made_until_the_print_edition_changes(tmp_path, cli):
-    pytest.importorskip("weasyprint")
+    require_module("weasyprint", "pip install -e '.[pdf]'")
 
     project = make_project(tmp_path / "newsletter")  # the cli fixture has made project/
     config = load_config(project)
