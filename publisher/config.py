@@ -44,8 +44,12 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "limit": (int, 6),  # suggestions per article
         "segmenter": (str, "auto"),  # Vietnamese words: auto, plain or underthesea
     },
+    "database": {
+        # sqlite:///PATH (relative to the project) or postgresql://USER@HOST/DATABASE;
+        # PUBLISHER_DATABASE_URL overrides it.
+        "url": (str, "sqlite:///publisher.db"),
+    },
     "send": {
-        "database": (str, "publisher.db"),
         "transport": (str, "maildir"),
         "outbox": (str, "outbox"),
         "unsubscribe_url": (str, ""),
@@ -56,6 +60,18 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retry_backoff": ((int, float), 30.0),
         "retry_backoff_max": ((int, float), 900.0),
         "name_fallback": (str, ""),
+        # Seconds after which the rows claimed by a sender that stopped answering (killed, a
+        # lost runner) go to the other senders of the send.
+        "lease": ((int, float), 60.0),
+    },
+    "web": {
+        # Where ``publisher serve`` (or the WSGI application) answers, ending in "/": links in
+        # mail point here (``confirm/<token>``, ``unsubscribe/<token>``).
+        "base_url": (str, ""),
+        "confirm_days": ((int, float), 7),  # how long a confirmation link works
+        "subscribe_limit": (int, 3),  # subscribe requests per address per hour
+        "subscribe_limit_ip": (int, 30),  # and per sending address (IP) per hour
+        "timeout": ((int, float), 10.0),  # seconds a client may take to send its request
     },
     "smtp": {
         "host": (str, "localhost"),
@@ -102,14 +118,33 @@ def _link(value: Any) -> str | None:
     return None
 
 
+def _base_url(value: Any) -> str | None:
+    if value and (not value.startswith(("https://", "http://")) or not value.endswith("/")):
+        return "must be an http(s):// URL ending in /"
+    return _link(value)
+
+
 def _unsubscribe_url(value: Any) -> str | None:
     if value and (not value.startswith("https://") or "{token}" not in value):
         return "must be an https:// URL containing {token}"
     return _link(value)
 
 
+def database_url_problem(value: Any) -> str | None:
+    """What is wrong with a database URL (never quoted: it may hold a password), or None."""
+    scheme = value.partition(":")[0].lower()
+    if scheme == "sqlite":
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            return "a SQLite URL is sqlite:/// and a path, like sqlite:///publisher.db"
+        return None
+    if scheme in ("postgresql", "postgres") and value.startswith(f"{scheme}://"):
+        return None
+    return "must be sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+
+
 # table -> key -> what the value must be, beyond its type: a problem, or None when it is fine.
 CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "database": {"url": database_url_problem},
     "keywords": {
         "limit": _at_least(0),
         "segmenter": _one_of("auto", "plain", "underthesea"),
@@ -123,6 +158,14 @@ CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
         "max_attempts": _at_least(1),
         "retry_backoff": _at_least(0),
         "retry_backoff_max": _at_least(0),
+        "lease": _at_least(0.5),
+    },
+    "web": {
+        "base_url": _base_url,
+        "confirm_days": _at_least(0.001),
+        "subscribe_limit": _at_least(1),
+        "subscribe_limit_ip": _at_least(1),
+        "timeout": _at_least(0.1),
     },
     "smtp": {
         "port": _port,

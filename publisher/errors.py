@@ -77,3 +77,9 @@ class SubscriberError(PublisherError):
     """Raised by ``subscribers`` for an unreadable list file or an unknown address or token."""
 
     exit_code = 10
+
+
+class DatabaseError(PublisherError):
+    """Raised by ``audience`` when the database cannot be reached, or its schema is not current."""
+
+    exit_code = 11

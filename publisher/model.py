@@ -171,7 +171,7 @@ class Issue:
         return f"{self.web_url}{slug}/" if self.web_url else ""
 
 
-SUBSCRIBER_STATUSES = ("active", "unsubscribed", "bounced")
+SUBSCRIBER_STATUSES = ("active", "pending", "unsubscribed", "bounced")
 
 
 @dataclass(frozen=True)
@@ -184,5 +184,6 @@ class Subscriber:
     status: str = "active"
     consent_source: str = ""
     consent_time: str = ""
+    consent_address: str = ""  # where a web form was sent from
     token: str = ""
     id: int | None = None

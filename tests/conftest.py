@@ -42,6 +42,41 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory):
         os.environ["PUBLISHER_CACHE_DIR"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embedded_database():
+    """Tests use the embedded SQLite default unless they ask for an engine (``engine``)."""
+    old = os.environ.pop("PUBLISHER_DATABASE_URL", None)
+    yield
+    if old is not None:
+        os.environ["PUBLISHER_DATABASE_URL"] = old
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster (``tests/pgserver.py``) for this test session."""
+    from tests.pgserver import Cluster, find_bindir
+
+    require_module("psycopg", "pip install -e '.[test]'")
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once per engine; for PostgreSQL, PUBLISHER_DATABASE_URL names a new database."""
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres")
+        monkeypatch.setenv("PUBLISHER_DATABASE_URL", cluster.new_database())
+    return str(request.param)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

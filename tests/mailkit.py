@@ -6,7 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from publisher.audience.database import open_project_db
+from publisher.audience.migrations import open_store
+from publisher.audience.store import Store
 from publisher.audience.subscribers import SubscriberList
 from publisher.config import load_config
 from publisher.model import Subscriber
@@ -87,10 +88,17 @@ def write_settings(project: Path, extra: str = "") -> None:
     (project / "publisher.toml").write_text(SETTINGS + extra, encoding="utf-8")
 
 
+def project_store(project: Path) -> Store:
+    """The project's store (SQLite, or the database of ``PUBLISHER_DATABASE_URL``)."""
+    return open_store(load_config(project))
+
+
 def add_subscribers(project: Path, subscribers: list[Subscriber]) -> SubscriberList:
-    subs = SubscriberList(open_project_db(load_config(project)))
-    for subscriber in subscribers:
-        subs.save(subscriber)
+    """Save the subscribers; the list, on a connection left open for the test to look."""
+    subs = SubscriberList(project_store(project))
+    with subs.store.transaction():
+        for subscriber in subscribers:
+            subs.save(subscriber)
     return subs
 
 

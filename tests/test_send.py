@@ -7,11 +7,16 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from publisher.audience.database import open_project_db
-from publisher.config import load_config
 from publisher.mail.ledger import SendLock
 from publisher.model import Subscriber
-from tests.mailkit import SUBJECT, add_subscribers, make_build, people, write_settings
+from tests.mailkit import (
+    SUBJECT,
+    add_subscribers,
+    make_build,
+    people,
+    project_store,
+    write_settings,
+)
 from tests.smtpserver import RecordingHandler, SmtpServer
 
 TRICKY = "Lê <b>&</b> Hoà"
@@ -44,6 +49,7 @@ def content(part):
 
 
 @pytest.mark.parametrize("eight_bit", [True, False])
+@pytest.mark.usefixtures("engine")
 def test_send_reaches_every_active_subscriber_with_their_own_values(cli, project, issue, eight_bit):
     handler = RecordingHandler(eight_bit=eight_bit, pipelining=eight_bit)
     with SmtpServer(handler) as server:
@@ -79,6 +85,7 @@ def test_send_reaches_every_active_subscriber_with_their_own_values(cli, project
     assert counts == {"queued": 0, "sending": 0, "sent": 8, "failed": 0, "suppressed": 3}
 
 
+@pytest.mark.usefixtures("engine")
 def test_rerun_sends_nothing_and_newly_unsubscribed_are_suppressed(cli, project, issue):
     issue.unsubscribe(email="nguoi0000@example.org")
     with SmtpServer(RecordingHandler()) as server:
@@ -167,6 +174,7 @@ def test_faults_are_retried_failed_and_recorded(cli, project, issue):
 
 
 @pytest.mark.parametrize("pipelining", [True, False])
+@pytest.mark.usefixtures("engine")
 def test_a_lost_connection_costs_the_next_message_no_attempt(cli, project, issue, pipelining):
     # Pipelined, the next message's envelope leaves with the dropped message's content.
     handler = RecordingHandler(pipelining=pipelining)
@@ -176,18 +184,19 @@ def test_a_lost_connection_costs_the_next_message_no_attempt(cli, project, issue
         result = cli("send", "so-1", "--transport", "smtp", "--yes")
     assert result.exit_code == 0, result.output
     assert handler.received_by() == dict.fromkeys(active(issue), 1)
-    conn = open_project_db(load_config(project))
-    attempts = dict(conn.execute("SELECT email, attempts FROM deliveries WHERE state = 'sent'"))
+    with project_store(project) as store:
+        attempts = dict(store.rows("SELECT email, attempts FROM deliveries WHERE state = 'sent'"))
     assert attempts.pop("nguoi0001@example.org") == 2
     assert set(attempts.values()) == {1}
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_header_injection_fails_that_recipient_only(cli, project, issue):
-    conn = open_project_db(load_config(project))
-    conn.execute(
-        "UPDATE subscribers SET name = 'X\r\nBcc: victim@example.org' WHERE email = ?",
-        ("nguoi0002@example.org",),
-    )
+    with project_store(project) as store:
+        store.execute(
+            "UPDATE subscribers SET name = 'X\r\nBcc: victim@example.org' WHERE email = ?",
+            ("nguoi0002@example.org",),
+        )
     with SmtpServer(RecordingHandler()) as server:
         write_settings(project, server.settings())
         result = cli("send", "so-1", "--transport", "smtp", "--yes")
@@ -197,6 +206,7 @@ def test_a_header_injection_fails_that_recipient_only(cli, project, issue):
     assert "refused: To contains a line break" in cli("send", "so-1", "--status").stdout
 
 
+@pytest.mark.usefixtures("engine")
 def test_unreachable_server_stops_the_run_and_keeps_everyone_queued(cli, project, issue):
     from tests.smtpserver import free_port
 

@@ -12,11 +12,9 @@ import time
 
 import pytest
 
-from publisher.audience.database import open_project_db
-from publisher.config import load_config
 from publisher.mail.ledger import Ledger
 from tests.conftest import PYTHON, subprocess_env
-from tests.mailkit import add_subscribers, make_build, people, write_settings
+from tests.mailkit import add_subscribers, make_build, people, project_store, write_settings
 from tests.smtpserver import RecordingHandler, SmtpServer
 
 ACTIVE, UNSUBSCRIBED = 30, 5
@@ -43,7 +41,8 @@ def kill_after(project, handler, received: int, connections: int) -> None:
 
 
 def ledger_counts(project) -> dict[str, int]:
-    return Ledger(open_project_db(load_config(project)), "so-1").counts()
+    with project_store(project) as store:
+        return Ledger(store, "so-1").counts()
 
 
 @pytest.fixture

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from publisher.audience.database import open_project_db
-from publisher.config import load_config
+import pytest
+
 from publisher.mail.dispatch import Dispatcher
 from publisher.mail.ledger import Job, Ledger
 from publisher.mail.message import Recipient
-from tests.mailkit import add_subscribers, people, write_settings
+from tests.mailkit import add_subscribers, people, project_store, write_settings
+
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 def test_rows_in_doubt_come_first_then_the_queued_ones_each_once(project):
     write_settings(project)
     add_subscribers(project, people(6, unsubscribed=1))
-    ledger = Ledger(open_project_db(load_config(project)), "so-1")
+    ledger = Ledger(project_store(project), "so-1")
     ledger.enqueue()
-    ledger.conn.execute(
+    ledger.register()
+    ledger.store.execute(
         "UPDATE deliveries SET state = 'sending', attempts = 1 WHERE email IN (?, ?)",
         ("nguoi0004@example.org", "nguoi0002@example.org"),
     )

@@ -5,9 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
-from publisher.audience.database import open_project_db
-from publisher.audience.subscribers import SubscriberList, clean_text, escape_cell, unescape_cell
-from publisher.config import load_config
+import pytest
+
+from publisher.audience.listfile import clean_text, escape_cell, unescape_cell
+from publisher.audience.subscribers import SubscriberList
+from tests.mailkit import project_store
+
+# Every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("engine")
 
 CSV = (
     "Email,Name,Language,consent_source,consent_time\n"
@@ -29,7 +34,7 @@ def _write(project, text, name="list.csv"):
 
 
 def _subs(project):
-    return SubscriberList(open_project_db(load_config(project)))
+    return SubscriberList(project_store(project))
 
 
 def test_import_keeps_good_rows_and_reports_bad_ones_by_line(cli, project):

@@ -76,7 +76,7 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
 
 
 # name -> "module:attribute". Commands are imported only when used, so ``publisher build``
-# does not pay for the SMTP, SQLite and NLP modules of other commands at every start.
+# does not pay for the SMTP, database and NLP modules of other commands at every start.
 COMMANDS = {
     "import": "publisher.cli.articles:import_command",
     "articles": "publisher.cli.articles:articles",
@@ -86,7 +86,7 @@ COMMANDS = {
     "site": "publisher.cli.site:site_command",
     "subscribers": "publisher.cli.subscribers:subscribers",
     "send": "publisher.cli.send:send_command",
-    "serve-unsubscribe": "publisher.cli.unsubscribe:serve_unsubscribe",
+    "serve": "publisher.cli.serve:serve_command",
     "upload": "publisher.cli.upload:upload_command",
     "database": "publisher.cli.database:database",
 }

@@ -8,13 +8,9 @@ import time
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.mail.send import (
-    SendOptions,
-    SendReport,
-    SendRun,
-    issue_status,
-    send_test_copy,
-)
+from publisher.mail.ledger import issue_status
+from publisher.mail.send import SendOptions, SendReport, SendRun
+from publisher.mail.testsend import send_test_copy
 from publisher.mail.transports import SENT, TRANSPORTS
 
 

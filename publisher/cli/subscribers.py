@@ -1,22 +1,28 @@
-"""``publisher subscribers``: import, list, unsubscribe, export."""
+"""``publisher subscribers``: add, import, list, unsubscribe, export."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from publisher.audience.database import open_project_db
+from publisher.audience.listfile import clean_text, normalise_email, normalise_language
+from publisher.audience.migrations import open_store
 from publisher.audience.subscribers import SubscriberList
 from publisher.cli import Project, pass_project
-from publisher.model import SUBSCRIBER_STATUSES
+from publisher.errors import SubscriberError
+from publisher.model import SUBSCRIBER_STATUSES, Subscriber
 
 STATUS = click.Choice(SUBSCRIBER_STATUSES)
 
 
-def _list(project: Project) -> SubscriberList:
-    return SubscriberList(open_project_db(project.config))
+@contextmanager
+def _list(project: Project) -> Iterator[SubscriberList]:
+    with open_store(project.config) as store:
+        yield SubscriberList(store)
 
 
 @click.group()
@@ -33,7 +39,8 @@ def import_command(project: Project, csv_file: Path) -> None:
     Good rows are kept even when others are bad; each bad row is reported with its line
     number and the exit status is then 10.
     """
-    report = _list(project).import_csv(csv_file)
+    with _list(project) as subscribers:
+        report = subscribers.import_csv(csv_file)
     for problem in report.problems:
         click.echo(f"rejected {problem}", err=True)
     click.echo(
@@ -49,9 +56,10 @@ def import_command(project: Project, csv_file: Path) -> None:
 @click.option("--status", type=STATUS, help="Only subscribers with this status.")
 @pass_project
 def list_command(project: Project, status: str | None) -> None:
-    """List subscribers: email, status, language, name."""
-    for s in _list(project).all(status):
-        click.echo(f"{s.email}\t{s.status}\t{s.language or '-'}\t{s.name}")
+    """List subscribers: email, status, language, name (``--status pending``: unconfirmed)."""
+    with _list(project) as subscribers:
+        for s in subscribers.all(status):
+            click.echo(f"{s.email}\t{s.status}\t{s.language or '-'}\t{s.name}")
 
 
 @subscribers.command("unsubscribe")
@@ -62,7 +70,8 @@ def unsubscribe_command(project: Project, email: str | None, token: str | None) 
     """Unsubscribe EMAIL (or the owner of --token); doing it twice is harmless."""
     if bool(email) == bool(token):
         raise click.UsageError("give either EMAIL or --token")
-    subscriber = _list(project).unsubscribe(email=email, token=token)
+    with _list(project) as subscribers:
+        subscriber = subscribers.unsubscribe(email=email, token=token)
     click.echo(f"unsubscribed {subscriber.email}", err=True)
 
 
@@ -71,4 +80,29 @@ def unsubscribe_command(project: Project, email: str | None, token: str | None) 
 @pass_project
 def export_command(project: Project, status: str | None) -> None:
     """Write the list to stdout as CSV (the import format; cells are formula-safe)."""
-    _list(project).export_csv(sys.stdout, status)
+    with _list(project) as subscribers:
+        subscribers.export_csv(sys.stdout, status)
+
+
+@subscribers.command("add")
+@click.argument("email")
+@click.option("--name", default="", help="The subscriber's name (for the greeting).")
+@click.option("--language", default="", help="A language code like vi or en.")
+@pass_project
+def add_command(project: Project, email: str, name: str, language: str) -> None:
+    """Add EMAIL as an active subscriber (consent source: cli), or update their name/language.
+
+    An address that unsubscribed or bounced stays so: only the subscriber can take it back.
+    """
+    try:
+        subscriber = Subscriber(
+            email=normalise_email(email), name=clean_text(name),
+            language=normalise_language(language),
+        )  # fmt: skip
+    except ValueError as exc:
+        where = "EMAIL" if "address" in str(exc) else "--language"
+        raise SubscriberError(str(exc), where=where) from None
+    with _list(project) as subscribers:
+        found, action = subscribers.add(subscriber, source="cli")
+    note = f" (still {found.status})" if found.status != "active" else ""
+    click.echo(f"{action} {found.email}{note}", err=True)

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from publisher.mail.ledger import Job
 
+_END = object()
+
 
 class Throttle:
     """A shared pace (messages per second) and a number of connections, both lowered on demand."""
@@ -51,11 +53,16 @@ class Throttle:
 class Dispatcher:
     """Gives each thread its next job until none is left, none is in flight and none waits."""
 
-    def __init__(self, source: Iterator[Job], limit: int | None = None):
+    # How long to wait before asking again when the source has nothing now (other senders
+    # hold the rest of the send).
+    POLL = 1.0
+
+    def __init__(self, source: Iterator[Job | None], limit: int | None = None):
         self._source = source
         self._limit = limit
         self._taken = 0
         self._exhausted = False
+        self._ask_at = 0.0  # when the source said "nothing now": when to ask again
         self._ahead: Job | None = None  # read from the source, not taken yet
         self._retries: list[tuple[float, int, Job]] = []
         self._seq = itertools.count()
@@ -77,10 +84,18 @@ class Dispatcher:
                 job = self._peek(now)
                 if job is not None and (wait or not job.in_doubt):
                     return self._take(job)
-                if not wait or (job is None and not self._retries and not self._in_flight):
+                if not wait or (job is None and self._finished()):
                     return None
-                self._cond.wait(self._retries[0][0] - now if self._retries else None)
+                wake = [self._retries[0][0]] if self._retries else []
+                if self._ask_at > now:
+                    wake.append(self._ask_at)
+                self._cond.wait(min(wake) - now if wake else None)
             return None
+
+    def _finished(self) -> bool:
+        """Nothing waits for a retry, nothing is in flight, and the source has nothing more."""
+        limited = self._limit is not None and self._taken >= self._limit
+        return not self._retries and not self._in_flight and (self._exhausted or limited)
 
     def _peek(self, now: float) -> Job | None:
         """The job next in line (a due retry first), not taken yet."""
@@ -88,9 +103,14 @@ class Dispatcher:
             return self._retries[0][2]
         if self._limit is not None and self._taken >= self._limit:
             return None
-        if self._ahead is None and not self._exhausted:
-            self._ahead = next(self._source, None)
-            self._exhausted = self._ahead is None
+        if self._ahead is None and not self._exhausted and now >= self._ask_at:
+            item = next(self._source, _END)
+            if isinstance(item, Job):
+                self._ahead = item
+            elif item is None:
+                self._ask_at = now + self.POLL
+            else:
+                self._exhausted = True
         return self._ahead
 
     def _take(self, job: Job) -> Job:

@@ -1,4 +1,4 @@
-"""The send ledger: one row per issue and recipient, and the lock that keeps one sender per issue.
+"""The send ledger: one row per issue and recipient, shared by the senders of a send.
 
 States: ``queued → sending → sent | failed | suppressed``. A row is committed as ``sending``
 before its message is handed to the transport, and as ``sent`` once the server accepted it and
@@ -6,6 +6,9 @@ before the next message on that connection is handed over (in the same transacti
 one's ``sending``), so after a crash only the rows left in ``sending`` (at most one per
 connection) can have been delivered without being recorded: a rerun sends every row not
 ``sent``, repeating at most those.
+
+With PostgreSQL any number of senders share a send by claiming rows (``SKIP LOCKED``); with
+SQLite, a file lock keeps one sender per issue.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import sqlite3
+import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from publisher.audience.database import transaction
-from publisher.audience.subscribers import now
+from publisher.audience.listfile import now
+from publisher.audience.migrations import open_store
+from publisher.audience.store import Store
+from publisher.config import Config
 from publisher.errors import SendError
+from publisher.mail.built import load_built_issue
 from publisher.mail.message import Recipient
 
 STATES = ("queued", "sending", "sent", "failed", "suppressed")
@@ -57,12 +63,19 @@ class Failure:
 
 
 class Ledger:
-    """The ``deliveries`` rows of one issue. Thread-safe: one connection behind a lock."""
+    """The ``deliveries`` rows of one issue. Thread-safe: one store connection behind a lock.
 
-    def __init__(self, conn: sqlite3.Connection, issue: str):
-        self.conn = conn
+    Several senders share one send by claiming batches of rows: a row claimed by a sender
+    whose heartbeat is fresher than ``lease`` seconds is that sender's; the rows of a sender
+    that died (killed, a lost runner) go to the others once its lease has run out.
+    """
+
+    def __init__(self, store: Store, issue: str, *, lease: float = 60.0):
+        self.store = store
         self.issue = issue
+        self.lease = lease
         self.lock = threading.Lock()
+        self.sender: int | None = None
         self._stamp = (0, "")
 
     def _now(self) -> str:
@@ -72,20 +85,53 @@ class Ledger:
             self._stamp = (second, now())
         return self._stamp[1]
 
+    def register(self, *, alone: bool = False) -> int:
+        """Join the send as a sender; its id (heartbeats and claims carry it).
+
+        ``alone``: the caller holds the send's lock, so every other sender of this issue is
+        dead, and the rows they claimed are free at once rather than when their lease ends.
+        """
+        clock = self.store.dialect.now
+        with self.lock, self.store.transaction():
+            # Senders that died a day ago hold nothing any more.
+            self.store.execute(f"DELETE FROM senders WHERE heartbeat < {clock} - 86400")
+            if alone:
+                self.store.execute("DELETE FROM senders WHERE issue = ?", (self.issue,))
+            self.sender = self.store.scalar(
+                "INSERT INTO senders (issue, host, pid, started_at, heartbeat)"
+                f" VALUES (?, ?, ?, {clock}, {clock}) RETURNING id",
+                (self.issue, socket.gethostname()[:200], os.getpid()),
+            )
+        return int(self.sender or 0)
+
+    def leave(self) -> None:
+        """Give back the rows this sender claimed and did not finish, and leave the send."""
+        if self.sender is None:
+            return
+        with self.lock, self.store.transaction():
+            self.store.execute(
+                "UPDATE deliveries SET claimed_by = NULL WHERE issue = ?"
+                " AND state IN ('queued', 'sending') AND claimed_by = ?",
+                (self.issue, self.sender),
+            )
+            self.store.execute("DELETE FROM senders WHERE id = ?", (self.sender,))
+        self.sender = None
+
     def enqueue(self) -> None:
         """Queue every subscriber without a row; suppress everyone no longer active."""
         stamp = now()
-        with self.lock, transaction(self.conn):
-            self.conn.execute(
+        with self.lock, self.store.transaction():
+            self.store.execute(
                 "INSERT INTO deliveries (issue, subscriber_id, email, state, queued_at,"
                 " updated_at, last_reply) SELECT ?, s.id, s.email,"
                 " CASE s.status WHEN 'active' THEN 'queued' ELSE 'suppressed' END, ?, ?,"
                 " CASE s.status WHEN 'active' THEN '' ELSE 'subscriber is ' || s.status END"
                 " FROM subscribers s WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
-                " WHERE d.issue = ? AND d.subscriber_id = s.id) ORDER BY s.id",
+                " WHERE d.issue = ? AND d.subscriber_id = s.id) ORDER BY s.id"
+                " ON CONFLICT (issue, subscriber_id) DO NOTHING",
                 (self.issue, stamp, stamp, self.issue),
             )
-            self.conn.execute(
+            self.store.execute(
                 "UPDATE deliveries SET state = 'suppressed', updated_at = ?,"
                 " last_reply = (SELECT 'subscriber is ' || status FROM subscribers"
                 " WHERE id = subscriber_id)"
@@ -97,68 +143,99 @@ class Ledger:
     def retry_failed(self) -> int:
         """Queue the failed rows again with a fresh count of attempts; how many there were."""
         with self.lock:
-            cursor = self.conn.execute(
-                "UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = ?"
-                " WHERE issue = ? AND state = 'failed'",
+            cursor = self.store.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = ?,"
+                " claimed_by = NULL WHERE issue = ? AND state = 'failed'",
                 (now(), self.issue),
             )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     def counts(self) -> dict[str, int]:
-        """How many rows are in each state."""
+        """How many rows are in each state, whoever sent them."""
         counts = dict.fromkeys(STATES, 0)
         with self.lock:
-            rows = self.conn.execute(
+            rows = self.store.rows(
                 "SELECT state, COUNT(*) FROM deliveries WHERE issue = ? GROUP BY state",
                 (self.issue,),
-            ).fetchall()
+            )
         counts.update(dict(rows))
         return counts
 
     def failures(self, limit: int = 50) -> list[Failure]:
         """The failed recipients with their last reply."""
         with self.lock:
-            rows = self.conn.execute(
+            rows = self.store.rows(
                 "SELECT email, attempts, last_reply FROM deliveries WHERE issue = ?"
                 " AND state = 'failed' ORDER BY id LIMIT ?",
                 (self.issue, limit),
-            ).fetchall()
+            )
         return [Failure(*row) for row in rows]
 
-    def pending(self) -> Iterator[Job]:
-        """Rows still to send: first those left ``sending`` by a run that died, then ``queued``.
+    def pending(self, limit: int | None = None) -> Iterator[Job | None]:
+        """Rows to send, claimed a batch at a time: those left ``sending`` first, then ``queued``.
 
         The in-doubt rows come first so that they are sent again (or settled) before new ones
         are marked ``sending``: the rows in ``sending`` then never outnumber the connections.
+        ``None`` means that nothing can be claimed now while other senders hold rows: ask
+        again later (they may finish them, or die and leave them).
         """
-        in_doubt = [replace(job, in_doubt=True) for job in self._rows("sending")]
-        yield from in_doubt
-        seen = {job.id for job in in_doubt}
-        for job in self._rows("queued"):
-            if job.id not in seen:  # one of those, put back to ``queued`` by this run
-                yield job
+        taken = 0
+        while limit is None or taken < limit:
+            size = BATCH if limit is None else min(BATCH, limit - taken)
+            jobs = self._claim("sending", size) or self._claim("queued", size)
+            if not jobs:
+                if not self._held_by_others():
+                    return
+                yield None
+                continue
+            taken += len(jobs)
+            yield from jobs
 
-    def _rows(self, state: str) -> Iterator[Job]:
-        """The rows in one state, in batches.
+    def _claim(self, state: str, size: int) -> list[Job]:
+        """Claim up to ``size`` unclaimed rows (or rows of a dead sender) in one state.
 
-        Paged by subscriber id, which the ``(issue, subscriber_id)`` index serves in order, so
-        each batch costs its own rows only (paging by row id made SQLite sort what was left).
+        Rows of subscribers who left since the send started are suppressed here, so that an
+        unsubscribe is seen by the next batch any sender claims.
         """
-        last = -1
-        while True:
-            with self.lock:
-                rows = self.conn.execute(
-                    "SELECT d.subscriber_id, d.id, s.email, s.name, s.token, d.attempts"
-                    " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
-                    " WHERE d.issue = ? AND d.subscriber_id > ? AND d.state = ?"
-                    " AND s.status = 'active' ORDER BY d.subscriber_id LIMIT ?",
-                    (self.issue, last, state, BATCH),
-                ).fetchall()
-            if not rows:
-                return
-            for _, row_id, email, name, token, attempts in rows:
-                yield Job(row_id, Recipient(email, name, token), attempts)
-            last = rows[-1][0]
+        d = self.store.dialect
+        with self.lock, self.store.transaction():
+            rows = self.store.rows(
+                "SELECT d.id, s.status, s.email, s.name, s.token, d.attempts"
+                " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+                " WHERE d.issue = ? AND d.state = ? AND (d.claimed_by IS NULL OR NOT EXISTS"
+                " (SELECT 1 FROM senders x WHERE x.id = d.claimed_by"
+                f" AND x.heartbeat > {d.now} - ?)) ORDER BY d.subscriber_id LIMIT ?"
+                f" {d.skip_locked}",
+                (self.issue, state, self.lease, size),
+            )
+            jobs = [
+                Job(row_id, Recipient(email, name, token), attempts, in_doubt=state == "sending")
+                for row_id, status, email, name, token, attempts in rows
+                if status == "active"
+            ]
+            self.store.executemany(
+                "UPDATE deliveries SET claimed_by = ? WHERE id = ?",
+                [(self.sender, job.id) for job in jobs],
+            )
+            gone = [(f"subscriber is {row[1]}", self._now(), row[0]) for row in rows
+                    if row[1] != "active"]  # fmt: skip
+            if gone:
+                self.store.executemany(
+                    "UPDATE deliveries SET state = 'suppressed', last_reply = ?,"
+                    " updated_at = ?, claimed_by = NULL WHERE id = ?",
+                    gone,
+                )
+        return jobs
+
+    def _held_by_others(self) -> bool:
+        """Whether rows still to send are claimed by other senders (alive or not yet expired)."""
+        with self.lock:
+            row = self.store.one(
+                "SELECT 1 FROM deliveries WHERE issue = ? AND state IN ('queued', 'sending')"
+                " AND claimed_by IS NOT NULL AND claimed_by != ? LIMIT 1",
+                (self.issue, self.sender or 0),
+            )
+        return row is not None
 
     def advance(self, finished: Sequence[Finished], sending: Job | None = None) -> None:
         """Record outcomes and mark the next message ``sending``, committed together.
@@ -173,14 +250,19 @@ class Ledger:
         ]
         with self.lock:
             if len(rows) + (sending is not None) > 1:
-                with transaction(self.conn):
-                    self.conn.executemany(_RECORD, rows)
+                with self.store.transaction():
+                    self.store.executemany(_RECORD, rows)
                     if sending is not None:
-                        self.conn.execute(_SENDING, (stamp, sending.id))
+                        self.store.execute(_SENDING, (stamp, sending.id))
             elif rows:
-                self.conn.execute(_RECORD, rows[0])
+                self.store.execute(_RECORD, rows[0])
             elif sending is not None:
-                self.conn.execute(_SENDING, (stamp, sending.id))
+                self.store.execute(_SENDING, (stamp, sending.id))
+
+
+def heartbeat(store: Store, sender: int) -> None:
+    """Tell the other senders that this one is alive (on a connection of its own)."""
+    store.execute(f"UPDATE senders SET heartbeat = {store.dialect.now} WHERE id = ?", (sender,))
 
 
 # An outcome: the job, its new state (``sent``, ``failed``, or ``queued`` for a retry), the
@@ -193,6 +275,17 @@ _RECORD = (
 _SENDING = (
     "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?"
 )
+
+
+def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:
+    """The ledger's counts per state for an issue (all senders together), and its failures."""
+    try:
+        slug = load_built_issue(config, issue).slug
+    except SendError:
+        slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
+    with open_store(config) as store:
+        ledger = Ledger(store, slug)
+        return ledger.counts(), ledger.failures()
 
 
 class SendLock:

@@ -51,11 +51,17 @@ class MessageSettings:
         """Read and check ``[send]``; ``ConfigError`` lists every problem."""
         table = config.table("send")
         url, mailto = table["unsubscribe_url"].strip(), table["unsubscribe_mailto"].strip()
+        base = config.table("web")["base_url"]
+        if not url and base:
+            url = f"{base}unsubscribe/{{token}}"  # the page of ``publisher serve``
         # Their form was checked when publisher.toml was read; sending needs the link itself.
         if not url:
             raise ConfigError(
                 "invalid [send] settings",
-                problems=["send.unsubscribe_url: required, e.g. https://example.org/u/{token}"],
+                problems=[
+                    "web.base_url: required (where `publisher serve` answers), or"
+                    " send.unsubscribe_url, e.g. https://example.org/unsubscribe/{token}"
+                ],
             )
         if mailto and "{token}" not in mailto and "?" not in mailto:
             mailto += "?subject=unsubscribe%20{token}"

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from publisher.audience.database import database_path, open_project_db
-from publisher.audience.subscribers import SubscriberList, normalise_email
+from publisher.audience.migrations import open_store
+from publisher.audience.store import Store, connect, database_url
 from publisher.config import Config, check_value
-from publisher.errors import ConfigError, SendError
+from publisher.errors import ConfigError, PublisherError, SendError
 from publisher.mail.built import BuiltIssue, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
-from publisher.mail.ledger import Finished, Job, Ledger, SendLock
-from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
+from publisher.mail.ledger import Finished, Job, Ledger, SendLock, heartbeat
+from publisher.mail.message import CompiledMessage, MessageSettings
 from publisher.mail.transports import (
     DEFERRED,
     FAILED,
@@ -74,36 +73,76 @@ Progress = Callable[[int, float], None]
 
 
 class SendRun:
-    """One locked send of one issue: ``with SendRun(...) as run: run.pending; run.run()``."""
+    """One send of one issue: ``with SendRun(...) as run: run.pending; run.run()``.
+
+    With PostgreSQL, several runs (on any machines) share the send; with SQLite a lock file
+    beside the database keeps one run per issue.
+    """
 
     def __init__(self, config: Config, issue: str, options: SendOptions):
         self.options = options
         self.built: BuiltIssue = load_built_issue(config, issue)
         self.settings = MessageSettings.from_config(config)
         self.factory = transport_factory(options.transport, config)
-        self.lock = SendLock(database_path(config), self.built.slug)
         self.config = config
+        self.lease = float(config.table("send")["lease"])
         self.ledger: Ledger | None = None
+        self.lock: SendLock | None = None
         self._messages: dict[bool, CompiledMessage] = {}
         self._report = SendReport()
         self._report_lock = threading.Lock()
         self._error: BaseException | None = None
+        self._beating = threading.Event()
+        self._beat_thread: threading.Thread | None = None
+        self._beat_ok = time.monotonic()
 
     def __enter__(self) -> SendRun:
-        self.lock.acquire()
+        store = open_store(self.config)
         try:
-            conn = open_project_db(self.config, check_same_thread=False)
-            self.ledger = Ledger(conn, self.built.slug)
+            if store.path is not None:
+                self.lock = SendLock(store.path, self.built.slug)
+                self.lock.acquire()
+            self.ledger = Ledger(store, self.built.slug, lease=self.lease)
             self.ledger.enqueue()
+            sender = self.ledger.register(alone=self.lock is not None)
+            self._beat_thread = threading.Thread(
+                target=self._beat, args=(sender,), name="send-heartbeat", daemon=True
+            )
+            self._beat_thread.start()
         except BaseException:
-            self.lock.release()
+            self._close(store)
             raise
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self.ledger is not None:
-            self.ledger.conn.close()
-        self.lock.release()
+        assert self.ledger is not None
+        self._close(self.ledger.store)
+
+    def _close(self, store: Store) -> None:
+        self._beating.set()
+        if self._beat_thread is not None:
+            self._beat_thread.join()
+        try:
+            if self.ledger is not None:
+                self.ledger.leave()
+        finally:
+            store.close()
+            if self.lock is not None:
+                self.lock.release()
+
+    def _beat(self, sender: int) -> None:
+        """Renew this sender's lease on its claimed rows, on a connection of its own."""
+        try:
+            store = connect(database_url(self.config), self.config.project)
+        except PublisherError:
+            return  # the lease then runs out: ``may_send`` stops the run
+        with store:
+            while not self._beating.wait(self.lease / 4):
+                try:
+                    heartbeat(store, sender)
+                    self._beat_ok = time.monotonic()
+                except PublisherError:
+                    continue  # a database that does not answer: try again, the lease decides
 
     @property
     def subject(self) -> str:
@@ -139,8 +178,11 @@ class SendRun:
         self.message(True)  # compile (and check the headers) before anything is sent
         self._progress = progress or (lambda done, rate: None)
         self._started = time.monotonic()
+        counts = self.ledger.counts()
+        self._todo = (counts["queued"] + counts["sending"],) * 2  # at the start, and now
+        self._counted = (self._started, 0)  # when the ledger was counted, and our count then
         self.throttle = Throttle(self.options.rate, self.options.connections)
-        self.dispatcher = Dispatcher(self.ledger.pending(), self.options.limit)
+        self.dispatcher = Dispatcher(self.ledger.pending(self.options.limit), self.options.limit)
         threads = [
             threading.Thread(target=self._worker, args=(i,), name=f"send-{i}", daemon=True)
             for i in range(self.options.connections)
@@ -174,7 +216,16 @@ class SendRun:
             self.dispatcher.stop()
 
     def may_send(self, index: int) -> bool:
-        """Whether thread ``index`` may go on (a slow-down leaves fewer connections)."""
+        """Whether thread ``index`` may go on (a slow-down leaves fewer connections).
+
+        A sender whose heartbeat has not reached the database for most of its lease stops:
+        the other senders may be taking its rows over.
+        """
+        if time.monotonic() - self._beat_ok > self.lease * 0.75:
+            raise SendError(
+                "lost touch with the database for most of the lease; nothing more was sent,"
+                " run send again"
+            )
         return index < self.throttle.connections or index == 0
 
     def connect(self, transport: Transport) -> None:
@@ -214,7 +265,20 @@ class SendRun:
                 elif state == FAILED:
                     self._report.failed += 1
             done = self._report.sent + self._report.failed
-            self._progress(done, self._rate(done))
+            self._progress(self._whole(done), self._rate(done))
+
+    def _whole(self, done: int) -> int:
+        """How many rows of the whole send (every sender's) were settled since this run began.
+
+        The ledger is counted at most once a second; this run's own count fills in between.
+        """
+        assert self.ledger is not None
+        at, done_then = self._counted
+        if time.monotonic() - at >= 1.0:
+            counts = self.ledger.counts()
+            self._todo = (self._todo[0], counts["queued"] + counts["sending"])
+            self._counted = at, done_then = time.monotonic(), done
+        return max(0, self._todo[0] - self._todo[1]) + done - done_then
 
     def _rate(self, done: int | None = None) -> float:
         if done is None:
@@ -298,38 +362,3 @@ class _Lane:
         for job, retry_in in back:
             run.dispatcher.done(job, retry_in=retry_in)
         run.record(finished)
-
-
-def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:
-    """The ledger's counts per state for an issue, and its failed recipients."""
-    try:
-        slug = load_built_issue(config, issue).slug
-    except SendError:
-        slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
-    ledger = Ledger(open_project_db(config), slug)
-    return ledger.counts(), ledger.failures()
-
-
-def send_test_copy(
-    config: Config, issue: str, addresses: Sequence[str], transport: str
-) -> list[Outcome]:
-    """Send a ``[TEST]`` copy to these addresses only; the ledger is not touched."""
-    built = load_built_issue(config, issue)
-    settings = MessageSettings.from_config(config)
-    subscribers = SubscriberList(open_project_db(config))
-    recipients = []
-    for address in addresses:
-        try:
-            email = normalise_email(address)
-        except ValueError as exc:
-            raise SendError(str(exc)) from None
-        known = subscribers.get(email)
-        recipients.append(Recipient(email, known.name if known else "", "test-send-token"))
-    outcomes = []
-    with transport_factory(transport, config)() as sender:
-        message = CompiledMessage(built, settings, eight_bit=sender.eight_bit, test=True)
-        for recipient in recipients:
-            data = message.render(recipient)
-            envelope = Envelope(message.envelope_from, recipient.email, data)
-            outcomes += sender.send([envelope])
-    return outcomes

@@ -1,0 +1,40 @@
+"""``send_test_copy``: a ``[TEST]`` copy of a built issue to a few addresses, outside the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from publisher.audience.listfile import normalise_email
+from publisher.audience.migrations import open_store
+from publisher.audience.subscribers import SubscriberList
+from publisher.config import Config
+from publisher.errors import SendError
+from publisher.mail.built import load_built_issue
+from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
+from publisher.mail.transports import Envelope, Outcome, transport_factory
+
+
+def send_test_copy(
+    config: Config, issue: str, addresses: Sequence[str], transport: str
+) -> list[Outcome]:
+    """Send a ``[TEST]`` copy to these addresses only; the ledger is not touched."""
+    built = load_built_issue(config, issue)
+    settings = MessageSettings.from_config(config)
+    recipients = []
+    with open_store(config) as store:
+        subscribers = SubscriberList(store)
+        for address in addresses:
+            try:
+                email = normalise_email(address)
+            except ValueError as exc:
+                raise SendError(str(exc)) from None
+            known = subscribers.get(email)
+            recipients.append(Recipient(email, known.name if known else "", "test-send-token"))
+    outcomes = []
+    with transport_factory(transport, config)() as sender:
+        message = CompiledMessage(built, settings, eight_bit=sender.eight_bit, test=True)
+        for recipient in recipients:
+            data = message.render(recipient)
+            envelope = Envelope(message.envelope_from, recipient.email, data)
+            outcomes += sender.send([envelope])
+    return outcomes
