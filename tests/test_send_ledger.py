@@ -50,3 +50,39 @@ def test_a_job_in_doubt_goes_only_to_a_thread_with_nothing_in_flight():
     assert dispatcher.next() is doubt
     dispatcher.done(doubt)
     assert dispatcher.next() is None
+
+
+def test_an_unsubscribe_during_a_send_is_seen_by_the_next_batch(project):
+    write_settings(project)
+    subs = add_subscribers(project, people(6))
+    ledger = Ledger(project_store(project), "so-1")
+    ledger.enqueue()
+    ledger.register()
+    pending = ledger.pending(batch=2)
+    first = [next(pending), next(pending)]  # the first batch, claimed
+    # Through the web service, on another connection, while the send goes on.
+    subs.unsubscribe(email="nguoi0003@example.org", source="web")
+    subs.unsubscribe(email="nguoi0001@example.org", source="web")  # claimed already
+    rest = [job.recipient.email[5:9] for job in pending]
+    assert [job.recipient.email[5:9] for job in first] == ["0000", "0001"]
+    assert rest == ["0002", "0004", "0005"]
+    assert ledger.counts()["suppressed"] == 1
+
+
+def test_a_second_sender_takes_nothing_another_live_one_claimed(project):
+    write_settings(project)
+    add_subscribers(project, people(5))
+    one, two = (Ledger(project_store(project), "so-1", lease=30) for _ in range(2))
+    one.enqueue()
+    one.register()
+    two.register()
+    mine = one.pending(batch=3)
+    taken = [next(mine).recipient.email[5:9] for _ in range(3)]
+    theirs = two.pending(batch=3)
+    # The second claims the rows left; then, with none left, it is told to ask again later
+    # (``None``) while the first still holds unsent rows.
+    assert taken == ["0000", "0001", "0002"]
+    assert [next(theirs).recipient.email[5:9] for _ in range(2)] == ["0003", "0004"]
+    assert next(theirs) is None and next(theirs) is None
+    one.leave()  # gone without sending them: the rows are free at once
+    assert [job.recipient.email[5:9] for job in theirs if job] == ["0000", "0001", "0002"]

@@ -118,3 +118,67 @@ def test_text_cleaning():
     assert clean_text("Nguye\u0302\u0303n") == "Nguyễn"
     assert unescape_cell(escape_cell("@home")) == "@home"
     assert escape_cell("plain") == "plain"
+
+
+def test_an_empty_consent_source_keeps_the_earlier_one(cli, project):
+    rows = (
+        "email,name,language,consent_source\n"
+        "an@example.org,An,vi,form\n"
+        "AN@example.org,An B,,\n"
+        "bo@example.org,Bo,en,\n"
+    )
+    assert cli("subscribers", "import", str(_write(project, rows))).exit_code == 0
+    subs = _subs(project)
+    assert subs.get("an@example.org").consent_source == "form"
+    assert subs.get("an@example.org").name == "An B"
+    assert subs.get("bo@example.org").consent_source == "import:list.csv"
+    # Imported again without the column: the recorded sources stay.
+    again = _write(project, "email,name,language\nan@example.org,An C,vi\n", "again.csv")
+    assert cli("subscribers", "import", str(again)).exit_code == 0
+    assert _subs(project).get("an@example.org").consent_source == "form"
+
+
+def test_unknown_language_codes_are_rejected_with_their_line(cli, project):
+    rows = "email,name,language\na@example.org,A,zz\nb@example.org,B,en-GB\nc@example.org,C,xx-yy\n"
+    result = cli("subscribers", "import", str(_write(project, rows)))
+    assert result.exit_code == 10
+    assert "rejected line 2: language 'zz' is not a known language code" in result.stderr
+    assert "rejected line 4: language 'xx-yy' is not a known language code" in result.stderr
+    assert _subs(project).get("b@example.org").language == "en-gb"
+
+
+def test_add_records_a_cli_consent_and_never_resubscribes(cli, project):
+    result = cli("subscribers", "add", "Chi@Example.org", "--name", "Chị\r\nBa", "--language", "vi")
+    assert result.exit_code == 0 and "added Chi@example.org" in result.stderr
+    subs = _subs(project)
+    chi = subs.get("chi@example.org")
+    assert (chi.name, chi.language, chi.status, chi.consent_source) == (
+        "Chị Ba", "vi", "active", "cli",
+    )  # fmt: skip
+    assert [(a, s) for _, a, s, _ in subs.consents(chi)] == [("active", "cli")]
+    assert "updated" in cli("subscribers", "add", "chi@example.org", "--name", "Ba").stderr
+    cli("subscribers", "unsubscribe", "chi@example.org")
+    result = cli("subscribers", "add", "chi@example.org")
+    assert result.exit_code == 0 and "(still unsubscribed)" in result.stderr
+    assert _subs(project).get("chi@example.org").status == "unsubscribed"
+    bad = cli("subscribers", "add", "not-an-address")
+    assert bad.exit_code == 10 and "invalid email address" in bad.stderr and "(EMAIL)" in bad.stderr
+    bad = cli("subscribers", "add", "d@example.org", "--language", "klingon")
+    assert bad.exit_code == 10 and "(--language)" in bad.stderr
+    assert _subs(project).get("d@example.org") is None
+
+
+def test_pending_subscribers_are_listed_apart_and_never_sent_to(cli, project):
+    from publisher.model import Subscriber
+
+    _subs(project).save(Subscriber(email="wait@example.org", status="pending"))
+    cli("subscribers", "add", "ok@example.org")
+    assert cli("subscribers", "list", "--status", "pending").stdout.startswith(
+        "wait@example.org\tpending"
+    )
+    assert "wait@example.org" not in cli("subscribers", "list", "--status", "active").stdout
+    from publisher.mail.ledger import Ledger
+
+    ledger = Ledger(project_store(project), "so-1")
+    ledger.enqueue()
+    assert (ledger.counts()["queued"], ledger.counts()["suppressed"]) == (1, 1)

@@ -33,6 +33,9 @@ from publisher.mail.message import Recipient
 
 STATES = ("queued", "sending", "sent", "failed", "suppressed")
 BATCH = 500
+# Rows a sender sharing a send claims at a time, per connection: enough to keep its
+# connections busy between claims, few enough that the other senders get their share.
+SHARED_BATCH = 25
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ class Ledger:
             )
         return [Failure(*row) for row in rows]
 
-    def pending(self, limit: int | None = None) -> Iterator[Job | None]:
+    def pending(self, limit: int | None = None, batch: int = BATCH) -> Iterator[Job | None]:
         """Rows to send, claimed a batch at a time: those left ``sending`` first, then ``queued``.
 
         The in-doubt rows come first so that they are sent again (or settled) before new ones
@@ -181,7 +184,7 @@ class Ledger:
         """
         taken = 0
         while limit is None or taken < limit:
-            size = BATCH if limit is None else min(BATCH, limit - taken)
+            size = batch if limit is None else min(batch, limit - taken)
             jobs = self._claim("sending", size) or self._claim("queued", size)
             if not jobs:
                 if not self._held_by_others():

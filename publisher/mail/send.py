@@ -14,7 +14,15 @@ from publisher.errors import ConfigError, PublisherError, SendError
 from publisher.mail.built import BuiltIssue, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
-from publisher.mail.ledger import Finished, Job, Ledger, SendLock, heartbeat
+from publisher.mail.ledger import (
+    BATCH,
+    SHARED_BATCH,
+    Finished,
+    Job,
+    Ledger,
+    SendLock,
+    heartbeat,
+)
 from publisher.mail.message import CompiledMessage, MessageSettings
 from publisher.mail.transports import (
     DEFERRED,
@@ -182,7 +190,11 @@ class SendRun:
         self._todo = (counts["queued"] + counts["sending"],) * 2  # at the start, and now
         self._counted = (self._started, 0)  # when the ledger was counted, and our count then
         self.throttle = Throttle(self.options.rate, self.options.connections)
-        self.dispatcher = Dispatcher(self.ledger.pending(self.options.limit), self.options.limit)
+        # Alone (SQLite's lock), a sender claims big batches; sharing, small ones.
+        batch = BATCH if self.lock is not None else SHARED_BATCH * self.options.connections
+        self.dispatcher = Dispatcher(
+            self.ledger.pending(self.options.limit, min(BATCH, batch)), self.options.limit
+        )
         threads = [
             threading.Thread(target=self._worker, args=(i,), name=f"send-{i}", daemon=True)
             for i in range(self.options.connections)
