@@ -1,6 +1,7 @@
 """Send throughput and memory against Postfix's smtp-sink, compared with Postfix's smtp-source.
 
     python bench/send.py [--subscribers 10000 100000] [--connections 4]
+                         [--database postgresql://USER@HOST/DB | --postgres]
 
 Builds the example issue when the build step and an example issue exist (else a generated
 issue of realistic size), generates subscribers, runs ``publisher send --transport smtp`` in a
@@ -9,6 +10,11 @@ the same size over as many connections to the same sink, and prints both rates, 
 the encoded message size and our peak memory (RSS). smtp-sink and smtp-source come from the
 Debian package ``postfix``, unpacked into a cache folder (``apt-get download`` + ``dpkg -x``)
 when they are not installed; no mail daemon is installed or started.
+
+With ``--database URL`` (an empty PostgreSQL database: the bench deletes its rows) or
+``--postgres`` (a throwaway PostgreSQL cluster, as the tests start), the same send also runs
+with the ledger in PostgreSQL, by one sender and by two sharing the send, beside the SQLite run
+and in the same invocation; the ratios compare them with the SQLite ledger.
 """
 
 from __future__ import annotations
@@ -115,25 +121,29 @@ def prepare_issue(project: Path) -> str:
     return "bench"
 
 
-def add_subscribers(database: Path, count: int) -> None:
-    from publisher.audience.database import connect
+def add_subscribers(project: Path, url: str, count: int) -> None:
+    """Exactly ``count`` subscribers in the database, and no ledger rows."""
+    from publisher.audience.migrations import open_store
+    from publisher.config import load_config
 
-    conn = connect(database)
-    conn.execute("DELETE FROM deliveries")
-    conn.execute("DELETE FROM subscribers")
-    stamp = "2024-01-01T00:00:00+00:00"
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO subscribers (email, name, language, token, consent_source, consent_time,"
-        " created_at, updated_at) VALUES (?, ?, 'vi', ?, 'bench', ?, ?, ?)",
-        (
+    with open_store(load_config(project), url) as store, store.transaction():
+        tables = ("deliveries", "consents", "confirmations", "senders", "subscribers")
+        if store.engine == "postgresql":  # DELETE would check every reference row by row
+            store.execute(f"TRUNCATE {', '.join(tables)}")
+        else:
+            for table in tables:
+                store.execute(f"DELETE FROM {table}")
+        stamp = "2024-01-01T00:00:00+00:00"
+        rows = [
             (f"nguoi{i}@example.net", f"Nguyễn Văn {i}", secrets.token_urlsafe(24), stamp, stamp,
              stamp)
             for i in range(count)
-        ),
-    )  # fmt: skip
-    conn.execute("COMMIT")
-    conn.close()
+        ]  # fmt: skip
+        store.executemany(
+            "INSERT INTO subscribers (email, name, language, token, consent_source, consent_time,"
+            " created_at, updated_at) VALUES (?, ?, 'vi', ?, 'bench', ?, ?, ?)",
+            rows,
+        )
 
 
 def message_size(project: Path, slug: str) -> int:
@@ -148,27 +158,41 @@ def message_size(project: Path, slug: str) -> int:
     return len(message.render(Recipient("nguoi1@example.net", "Nguyễn Văn 1", "t" * 32)))
 
 
-def run_ours(project: Path, slug: str, port: int, connections: int) -> tuple[float, float, int]:
-    """Our send in a subprocess: (send-phase seconds, wall seconds, peak RSS in KiB)."""
+def run_ours(
+    project: Path, slug: str, port: int, connections: int, url: str, senders: int = 1
+) -> tuple[float, float, int]:
+    """Our send by ``senders`` processes at once: (seconds from the first message to the last,
+    wall seconds from the start of the processes, peak RSS of one sender in KiB)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), PUBLISHER_SMTP_HOST="127.0.0.1",
-               PUBLISHER_SMTP_PORT=str(port), PUBLISHER_SMTP_SECURITY="none")  # fmt: skip
+               PUBLISHER_SMTP_PORT=str(port), PUBLISHER_SMTP_SECURITY="none",
+               PUBLISHER_DATABASE_URL=url)  # fmt: skip
     command = [sys.executable, "-m", "publisher", "--project", str(project), "send", slug,
                "--transport", "smtp", "--yes", "--connections", str(connections)]  # fmt: skip
     start = time.perf_counter()
     # From ROOT: `python -m` puts the working directory first on sys.path.
-    process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    stderr = process.stderr.read().decode()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"publisher send failed:\n{stderr}")
-    found = re.search(r"(\d+) sent, (\d+) failed in ([\d.]+)s \(([\d.]+) msg/s\)", stderr)
-    assert found, stderr
-    # The rate is printed to 0.1 msg/s, the time only to 0.1 s (2% of a 5-second run).
-    return int(found.group(1)) / float(found.group(4)), wall, usage.ru_maxrss
+    processes = [
+        subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(senders)
+    ]
+    sent, first, last, peak = 0, float("inf"), 0.0, 0
+    for process in processes:
+        assert process.stderr is not None
+        stderr = process.stderr.read().decode()
+        _, status, usage = os.wait4(process.pid, 0)
+        ended = time.perf_counter() - start
+        if status != 0:
+            sys.exit(f"publisher send failed:\n{stderr}")
+        found = re.search(r"(\d+) sent, (\d+) failed in ([\d.]+)s \(([\d.]+) msg/s\)", stderr)
+        assert found, stderr
+        mine = int(found.group(1))
+        # The rate is printed to 0.1 msg/s, the time only to 0.1 s (2% of a 5-second run).
+        seconds = mine / float(found.group(4)) if mine else float(found.group(3))
+        sent += mine
+        first, last = min(first, ended - seconds), max(last, ended)
+        peak = max(peak, usage.ru_maxrss)
+    return last - first, last, peak
 
 
 def run_source(source: Path, env: dict[str, str], port: int, count: int, size: int,
@@ -190,7 +214,28 @@ def main() -> None:
         "--repeat", type=int, default=3,
         help="Runs of each, interleaved; the best of each counts (the machine may be shared).",
     )  # fmt: skip
+    parser.add_argument("--database", metavar="URL", help="An empty PostgreSQL database too.")
+    parser.add_argument(
+        "--postgres", action="store_true", help="A throwaway PostgreSQL cluster (Debian's)."
+    )
     args = parser.parse_args()
+    cluster = None
+    if args.postgres and not args.database:
+        from tests.pgserver import Cluster, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            sys.exit("--postgres needs Debian's postgresql (apt-get install postgresql)")
+        cluster = Cluster(bindir).start()
+        args.database = cluster.new_database()
+    try:
+        bench(args)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def bench(args: argparse.Namespace) -> None:
     sink, source, env = postfix_tools()
     port = free_port()
     sink_command = [str(sink), *(["-u", "nobody"] if os.geteuid() == 0 else []),
@@ -208,22 +253,34 @@ def main() -> None:
             slug = prepare_issue(project)
             size = message_size(project, slug)
             print(f"encoded message: {size} bytes (8bit), connections: {args.connections}")
+            sqlite = f"sqlite:///{project / 'publisher.db'}"
+            ledgers = [("SQLite", sqlite, 1)]
+            if args.database:
+                ledgers += [("PostgreSQL", args.database, 1), ("PostgreSQL", args.database, 2)]
             for count in args.subscribers:
-                runs, sources = [], []
+                runs: dict[int, list[tuple[float, float, int]]] = {}
+                sources = []
                 for _ in range(args.repeat):
-                    add_subscribers(project / "publisher.db", count)
-                    runs.append(run_ours(project, slug, port, args.connections))
+                    for index, (_, url, senders) in enumerate(ledgers):
+                        add_subscribers(project, url, count)
+                        run = run_ours(project, slug, port, args.connections, url, senders)
+                        runs.setdefault(index, []).append(run)
                     sources.append(run_source(source, env, port, count, size, args.connections))
-                send_s, wall_s, _ = min(runs)
-                ours, theirs = count / send_s, count / min(sources)
-                print(
-                    f"{count:>7} subscribers: publisher {ours:7.0f} msg/s"
-                    f" ({count / wall_s:.0f} msg/s with start-up),"
-                    f" smtp-source {theirs:7.0f} msg/s, ratio {ours / theirs:.2f},"
-                    f" peak RSS {max(r[2] for r in runs) / 1024:.0f} MB"
-                    f" (best of {args.repeat})",
-                    flush=True,
-                )
+                theirs = count / min(sources)
+                base = count / min(runs[0])[0]
+                print(f"{count:>7} subscribers, smtp-source {theirs:7.0f} msg/s"
+                      f" (best of {args.repeat}):")  # fmt: skip
+                for index, (name, _, senders) in enumerate(ledgers):
+                    send_s, wall_s, _ = min(runs[index])
+                    ours = count / send_s
+                    who = "1 sender" if senders == 1 else f"{senders} senders sharing the send"
+                    print(
+                        f"  {name} ledger, {who}: {ours:7.0f} msg/s"
+                        f" ({count / wall_s:.0f} msg/s with start-up),"
+                        f" {ours / theirs:.2f} of smtp-source, {ours / base:.2f} of SQLite,"
+                        f" peak RSS {max(r[2] for r in runs[index]) / 1024:.0f} MB per sender",
+                        flush=True,
+                    )
     finally:
         sink_process.terminate()
         sink_process.wait()

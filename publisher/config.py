@@ -92,6 +92,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
 }
 
 SECRET_KEYS = {"password", "secret", "secret_access_key", "token"}
+# Keys of earlier releases, and what replaced them.
+MOVED = {
+    ("send", "database"): 'replaced by [database] url = "sqlite:///publisher.db" (any path)',
+}
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
@@ -249,6 +253,9 @@ def validate(raw: dict[str, Any]) -> list[str]:
         for key, value in table.items():
             if key in SECRET_KEYS:
                 problems.append(f"{name}.{key}: secrets belong in environment variables, not here")
+                continue
+            if (name, key) in MOVED:
+                problems.append(f"{name}.{key}: {MOVED[name, key]}")
                 continue
             if key not in SCHEMA[name]:
                 problems.append(f"{name}.{key}: unknown key (known: {', '.join(SCHEMA[name])})")

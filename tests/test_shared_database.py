@@ -76,7 +76,7 @@ def test_subscribe_confirm_then_the_next_send_reaches_them(machines):
     pending = publisher(runner, "subscribers", "list", "--status", "pending").stdout
     assert pending.startswith("moi@example.org\tpending")
     make_build(runner, "so-2")
-    before = publisher(runner, "send", "so-2", "--yes", "--limit", "10")
+    before = publisher(runner, "send", "so-2", "--yes")
     assert before.exit_code == 0
     assert smtp.handler.received_by().get("moi@example.org") == 1  # the confirmation only
     link = confirmation_link(smtp, "moi@example.org")

@@ -157,6 +157,9 @@ def test_bad_urls_and_unreachable_servers_are_clear_errors(cli, project, monkeyp
     assert result.exit_code == 3 and "database.url: must be sqlite:///PATH or postgresql" in (
         result.stderr
     )
+    (project / "publisher.toml").write_text('[send]\ndatabase = "old.db"\n', encoding="utf-8")
+    result = cli("subscribers", "list")
+    assert result.exit_code == 3 and "send.database: replaced by [database] url" in result.stderr
     (project / "publisher.toml").unlink()
     monkeypatch.setenv("PUBLISHER_DATABASE_URL", "sqlite://relative.db")
     result = cli("subscribers", "list")

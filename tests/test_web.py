@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import socket
+import time
+import urllib.error
 from email import policy
 
 import pytest
@@ -208,3 +210,37 @@ def test_health_and_an_idle_client_does_not_block_others(service):
     finally:
         idle.close()
         silent.close()
+
+
+def test_the_serve_command(project, smtp):
+    import subprocess
+
+    from tests.conftest import PYTHON, subprocess_env
+
+    port = free_port()
+    (project / "publisher.toml").write_text(settings(port, smtp), encoding="utf-8")
+    subs = add_subscribers(project, [Subscriber(email="bo@example.org", language="en")])
+    process = subprocess.Popen(
+        [PYTHON, "-m", "publisher", "--project", str(project), "serve", "--port", str(port)],
+        env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        token = subs.get("bo@example.org").token
+        url = f"http://127.0.0.1:{port}/unsubscribe/{token}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _, _ = request(url, b"List-Unsubscribe=One-Click")
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.05)
+        assert status == 200
+        assert subs.get("bo@example.org").status == "unsubscribed"
+        assert request(f"http://127.0.0.1:{port}/health")[:2] == (200, "ok\n")
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    log = stderr.decode()
+    assert f"serving on http://127.0.0.1:{port}/" in log and "POST 200" in log
+    assert token not in log

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.mail.ledger import issue_status
+from publisher.mail.ledger import Status, issue_status
 from publisher.mail.send import SendOptions, SendReport, SendRun
 from publisher.mail.testsend import send_test_copy
 from publisher.mail.transports import SENT, TRANSPORTS
@@ -35,11 +36,15 @@ from publisher.mail.transports import SENT, TRANSPORTS
 @click.option("--yes", is_flag=True, help="Do not ask before sending.")
 @click.option("--status", is_flag=True, help="Show how many recipients are in each state.")
 @click.option("--retry-failed", is_flag=True, help="Try the failed recipients again.")
+@click.option(
+    "--rebuild", is_flag=True,
+    help="Build the issue first (a build older than its sources is refused otherwise).",
+)  # fmt: skip
 @pass_project
 def send_command(
     project: Project, issue: str, transport: str | None, to: tuple[str, ...],
     limit: int | None, rate: float | None, connections: int | None, yes: bool,
-    status: bool, retry_failed: bool,
+    status: bool, retry_failed: bool, rebuild: bool,
 ) -> None:  # fmt: skip
     """Send the built ISSUE (a slug under build/, or a built folder) to the subscribers.
 
@@ -49,11 +54,16 @@ def send_command(
     """
     config = project.config
     if status:
-        _print_status(*issue_status(config, issue))
+        _print_status(issue_status(config, issue))
         return
     options = SendOptions.from_config(
         config, transport=transport, limit=limit, rate=rate, connections=connections
     )
+    if rebuild:
+        from publisher.output.build import build_issue
+
+        result = build_issue(config, Path(issue).name.removesuffix(".yaml"))
+        click.echo(f"built {result.out}", err=True)
     if to:
         for outcome in send_test_copy(config, issue, to, options.transport):
             mark = "sent  " if outcome.status == SENT else "FAILED"
@@ -64,15 +74,16 @@ def send_command(
             click.echo(f"{run.retry_failed()} failed recipient(s) queued again", err=True)
         pending = run.pending
         if not pending:
-            click.echo("nothing to send: every active subscriber has been sent to", err=True)
-            return
-        where = run.describe_transport()
-        question = f"Send “{run.subject}” to {pending} recipient(s) via {where}?"
-        if not yes and not click.confirm(question, err=True):
-            raise click.Abort()
-        report = _run_with_progress(run, pending)
-    _print_report(report)
-    if report.failed:
+            click.echo("nothing to send now", err=True)
+        else:
+            where = run.describe_transport()
+            question = f"Send “{run.subject}” to {pending} recipient(s) via {where}?"
+            if not yes and not click.confirm(question, err=True):
+                raise click.Abort()
+            _print_report(_run_with_progress(run, pending))
+        whole = run.status()
+    _print_verdict(whole)
+    if not whole.complete:
         raise SystemExit(8)
 
 
@@ -94,18 +105,35 @@ def _run_with_progress(run: SendRun, pending: int) -> SendReport:
 
 
 def _print_report(report: SendReport) -> None:
+    """What this run did."""
     rate = report.sent / report.elapsed if report.elapsed else 0.0
     line = f"{report.sent} sent, {report.failed} failed in {report.elapsed:.1f}s ({rate:.1f} msg/s)"
     if report.slowdowns:
         line += f"; the server asked to slow down {report.slowdowns} time(s)"
     click.echo(line, err=True)
-    click.echo(", ".join(f"{n} {state}" for state, n in report.counts.items()), err=True)
-    if report.failed:
-        click.echo("see `publisher send ISSUE --status`; retry with --retry-failed", err=True)
 
 
-def _print_status(counts: dict[str, int], failures: list) -> None:
-    for state, count in counts.items():
+def _print_verdict(status: Status) -> None:
+    """The whole send, every run and sender together, and what is left to do."""
+    click.echo(", ".join(f"{n} {state}" for state, n in status.counts.items()), err=True)
+    for reply, count in status.replies:
+        click.echo(f"  {count} failed with: {reply}", err=True)
+    if status.counts["failed"]:
+        click.echo(
+            f"{status.counts['failed']} recipient(s) failed: see `publisher send ISSUE --status`;"
+            " send them again with --retry-failed",
+            err=True,
+        )
+    if status.unsent:
+        click.echo(f"{status.unsent} recipient(s) not sent yet: run send again", err=True)
+    if status.complete:
+        click.echo("the send is complete: everyone was sent to or suppressed", err=True)
+
+
+def _print_status(status: Status) -> None:
+    for state, count in status.counts.items():
         click.echo(f"{state:<10} {count}")
-    for failure in failures:
+    for reply, count in status.replies:
+        click.echo(f"{count:>6} failed with: {reply}")
+    for failure in status.failures:
         click.echo(f"failed: {failure.email} ({failure.attempts} attempts): {failure.reply}")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.config import Config
-from publisher.errors import SendError
+from publisher.errors import PublisherError, SendError
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,38 @@ class BuiltIssue:
     @property
     def language(self) -> str:
         return str(self.issue.get("language") or "")
+
+
+def stale_files(config: Config, built: BuiltIssue) -> list[str]:
+    """The files of a build that a build now would write differently: [] when it is current.
+
+    A build made from this project's issue file is checked (its issue file, articles, theme,
+    images and settings all shape it); a build folder from elsewhere cannot be, and is not.
+    """
+    if not (config.issues_dir / f"{built.slug}.yaml").is_file():
+        return []
+    from publisher.output.build import rebuilt_files
+
+    try:
+        now = rebuilt_files(config, built.slug)
+    except PublisherError as exc:
+        raise SendError(
+            f"the issue no longer builds, so its build may be stale: {exc.message}",
+            where=exc.where, problems=exc.problems,
+        ) from exc  # fmt: skip
+    sent = {"email.html": built.html.encode("utf-8"), "email.txt": built.text.encode("utf-8")}
+    return [name for name, data in sent.items() if now[name] != data]
+
+
+def check_current(config: Config, built: BuiltIssue) -> None:
+    """Refuse to send a build older than its sources (an edit after the build)."""
+    stale = stale_files(config, built)
+    if stale:
+        raise SendError(
+            f"the build is older than its sources: {' and '.join(stale)} would change;"
+            f" run `publisher build {built.slug}` (or send with --rebuild)",
+            where=str(built.folder),
+        )
 
 
 def build_folder(config: Config, issue: str) -> Path:

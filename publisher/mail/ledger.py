@@ -14,6 +14,7 @@ SQLite, a file lock keeps one sender per issue.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import re
 import socket
@@ -32,6 +33,8 @@ from publisher.mail.built import load_built_issue
 from publisher.mail.message import Recipient
 
 STATES = ("queued", "sending", "sent", "failed", "suppressed")
+# An address in a server's reply: replies to different recipients are the same reply.
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
 BATCH = 500
 # Rows a sender sharing a send claims at a time, per connection: enough to keep its
 # connections busy between claims, few enough that the other senders get their share.
@@ -174,6 +177,20 @@ class Ledger:
             )
         return [Failure(*row) for row in rows]
 
+    def common_replies(self, limit: int = 5) -> list[tuple[str, int]]:
+        """The commonest replies of the failed rows (addresses left out), most frequent first."""
+        with self.lock:
+            rows = self.store.rows(
+                "SELECT last_reply, COUNT(*) FROM deliveries WHERE issue = ? AND state = 'failed'"
+                " GROUP BY last_reply",
+                (self.issue,),
+            )
+        counts: dict[str, int] = {}
+        for reply, count in rows:
+            key = _ADDRESS.sub("<address>", reply)
+            counts[key] = counts.get(key, 0) + count
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
     def pending(self, limit: int | None = None, batch: int = BATCH) -> Iterator[Job | None]:
         """Rows to send, claimed a batch at a time: those left ``sending`` first, then ``queued``.
 
@@ -183,43 +200,62 @@ class Ledger:
         again later (they may finish them, or die and leave them).
         """
         taken = 0
+        # Claims go on from the last subscriber claimed (PostgreSQL keeps the index entries of
+        # rows already sent until it vacuums: a claim from the start would step over all of
+        # them each time). When that finds nothing, one sweep from the start takes what was
+        # left behind: in-doubt rows, and rows a dead sender held or a sender gave back.
+        after, sweeping = -1, True
         while limit is None or taken < limit:
             size = batch if limit is None else min(batch, limit - taken)
-            jobs = self._claim("sending", size) or self._claim("queued", size)
-            if not jobs:
+            if sweeping:
+                jobs, last = self._claim("sending", size, -1)
+                if last is not None:  # in doubt: before any queued row, wherever they are
+                    taken += len(jobs)
+                    yield from jobs
+                    continue
+            jobs, last = self._claim("queued", size, -1 if sweeping else after)
+            if last is None:
+                if not sweeping:
+                    sweeping = True
+                    continue
                 if not self._held_by_others():
                     return
-                yield None
+                yield None  # ask again later, with another sweep
                 continue
+            sweeping, after = False, last
             taken += len(jobs)
             yield from jobs
 
-    def _claim(self, state: str, size: int) -> list[Job]:
+    def _claim(self, state: str, size: int, after: int) -> tuple[list[Job], int | None]:
         """Claim up to ``size`` unclaimed rows (or rows of a dead sender) in one state.
 
-        Rows of subscribers who left since the send started are suppressed here, so that an
-        unsubscribe is seen by the next batch any sender claims.
+        Only subscribers after ``after``; returns the jobs and the last subscriber id looked at
+        (``None``: there was none). Rows of subscribers who left since the send started are
+        suppressed here, so that an unsubscribe is seen by the next batch any sender claims.
         """
         d = self.store.dialect
         with self.lock, self.store.transaction():
             rows = self.store.rows(
-                "SELECT d.id, s.status, s.email, s.name, s.token, d.attempts"
+                "SELECT d.id, s.status, s.email, s.name, s.token, d.attempts, d.subscriber_id"
                 " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
-                " WHERE d.issue = ? AND d.state = ? AND (d.claimed_by IS NULL OR NOT EXISTS"
+                " WHERE d.issue = ? AND d.state = ? AND d.subscriber_id > ?"
+                " AND (d.claimed_by IS NULL OR NOT EXISTS"
                 " (SELECT 1 FROM senders x WHERE x.id = d.claimed_by"
                 f" AND x.heartbeat > {d.now} - ?)) ORDER BY d.subscriber_id LIMIT ?"
                 f" {d.skip_locked}",
-                (self.issue, state, self.lease, size),
+                (self.issue, state, after, self.lease, size),
             )
             jobs = [
                 Job(row_id, Recipient(email, name, token), attempts, in_doubt=state == "sending")
-                for row_id, status, email, name, token, attempts in rows
+                for row_id, status, email, name, token, attempts, _ in rows
                 if status == "active"
             ]
-            self.store.executemany(
-                "UPDATE deliveries SET claimed_by = ? WHERE id = ?",
-                [(self.sender, job.id) for job in jobs],
-            )
+            if jobs:  # one statement for the batch: a statement per row cost more than sending
+                ids = [job.id for job in jobs]
+                self.store.execute(
+                    f"UPDATE deliveries SET claimed_by = ? WHERE id IN ({_marks(len(ids))})",
+                    (self.sender, *ids),
+                )
             gone = [(f"subscriber is {row[1]}", self._now(), row[0]) for row in rows
                     if row[1] != "active"]  # fmt: skip
             if gone:
@@ -228,7 +264,7 @@ class Ledger:
                     " updated_at = ?, claimed_by = NULL WHERE id = ?",
                     gone,
                 )
-        return jobs
+        return jobs, (rows[-1][6] if rows else None)
 
     def _held_by_others(self) -> bool:
         """Whether rows still to send are claimed by other senders (alive or not yet expired)."""
@@ -244,23 +280,19 @@ class Ledger:
         """Record outcomes and mark the next message ``sending``, committed together.
 
         ``sending`` is committed before its message leaves: a crash from then on may repeat
-        it. One transaction for both halves the commits per message.
+        it. One statement does both (one round trip to a database server, one commit).
         """
+        params: list[object] = []
+        for job, state, reply, counted in finished:
+            params += (job.id, state, reply[:1000], int(counted))
+        if sending is not None:
+            params += (sending.id, "sending", "", 1)
+        if not params:
+            return
         stamp = self._now()
-        rows = [
-            (state, reply[:1000], stamp, state, stamp, int(counted), job.id)
-            for job, state, reply, counted in finished
-        ]
+        sql, values = _advance_sql(len(params) // 4), (*params, stamp, stamp)
         with self.lock:
-            if len(rows) + (sending is not None) > 1:
-                with self.store.transaction():
-                    self.store.executemany(_RECORD, rows)
-                    if sending is not None:
-                        self.store.execute(_SENDING, (stamp, sending.id))
-            elif rows:
-                self.store.execute(_RECORD, rows[0])
-            elif sending is not None:
-                self.store.execute(_SENDING, (stamp, sending.id))
+            self.store.execute(sql, values)
 
 
 def heartbeat(store: Store, sender: int) -> None:
@@ -271,24 +303,56 @@ def heartbeat(store: Store, sender: int) -> None:
 # An outcome: the job, its new state (``sent``, ``failed``, or ``queued`` for a retry), the
 # server's reply, and whether to count an attempt (not yet counted by ``sending``).
 Finished = tuple[Job, str, str, bool]
-_RECORD = (
-    "UPDATE deliveries SET state = ?, last_reply = ?, updated_at = ?,"
-    " sent_at = CASE ? WHEN 'sent' THEN ? ELSE sent_at END, attempts = attempts + ? WHERE id = ?"
-)
-_SENDING = (
-    "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?"
-)
 
 
-def issue_status(config: Config, issue: str) -> tuple[dict[str, int], list]:
-    """The ledger's counts per state for an issue (all senders together), and its failures."""
+@functools.cache
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+@functools.cache
+def _advance_sql(rows: int) -> str:
+    """One UPDATE of ``rows`` rows: (id, new state, reply, attempts to add) each."""
+    values = ", ".join(["(CAST(? AS BIGINT), ?, ?, CAST(? AS INTEGER))"] * rows)
+    return (
+        f"WITH v (id, state, reply, counted) AS (VALUES {values})"
+        " UPDATE deliveries SET state = v.state,"
+        " last_reply = CASE v.state WHEN 'sending' THEN deliveries.last_reply ELSE v.reply END,"
+        " updated_at = ?, sent_at = CASE v.state WHEN 'sent' THEN ? ELSE deliveries.sent_at END,"
+        " attempts = deliveries.attempts + v.counted FROM v WHERE deliveries.id = v.id"
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    """The whole ledger of one issue: every sender's rows together."""
+
+    counts: dict[str, int]
+    failures: list[Failure]
+    replies: list[tuple[str, int]]  # the commonest failure replies, with how many had each
+
+    @property
+    def unsent(self) -> int:
+        return self.counts["queued"] + self.counts["sending"]
+
+    @property
+    def complete(self) -> bool:
+        """Every row sent or suppressed: nobody failed, nobody is still waiting."""
+        return not self.unsent and not self.counts["failed"]
+
+
+def ledger_status(ledger: Ledger) -> Status:
+    return Status(ledger.counts(), ledger.failures(), ledger.common_replies())
+
+
+def issue_status(config: Config, issue: str) -> Status:
+    """The ledger of an issue (all senders together), its failures and their commonest replies."""
     try:
         slug = load_built_issue(config, issue).slug
     except SendError:
         slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
     with open_store(config) as store:
-        ledger = Ledger(store, slug)
-        return ledger.counts(), ledger.failures()
+        return ledger_status(Ledger(store, slug))
 
 
 class SendLock:

@@ -11,7 +11,7 @@ from publisher.audience.migrations import open_store
 from publisher.audience.store import Store, connect, database_url
 from publisher.config import Config, check_value
 from publisher.errors import ConfigError, PublisherError, SendError
-from publisher.mail.built import BuiltIssue, load_built_issue
+from publisher.mail.built import BuiltIssue, check_current, load_built_issue
 from publisher.mail.dispatch import Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
 from publisher.mail.ledger import (
@@ -21,7 +21,9 @@ from publisher.mail.ledger import (
     Job,
     Ledger,
     SendLock,
+    Status,
     heartbeat,
+    ledger_status,
 )
 from publisher.mail.message import CompiledMessage, MessageSettings
 from publisher.mail.transports import (
@@ -90,6 +92,7 @@ class SendRun:
     def __init__(self, config: Config, issue: str, options: SendOptions):
         self.options = options
         self.built: BuiltIssue = load_built_issue(config, issue)
+        check_current(config, self.built)
         self.settings = MessageSettings.from_config(config)
         self.factory = transport_factory(options.transport, config)
         self.config = config
@@ -163,6 +166,11 @@ class SendRun:
         """Queue the failed recipients again."""
         assert self.ledger is not None
         return self.ledger.retry_failed()
+
+    def status(self) -> Status:
+        """The whole ledger of this issue now."""
+        assert self.ledger is not None
+        return ledger_status(self.ledger)
 
     @property
     def pending(self) -> int:

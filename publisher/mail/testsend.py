@@ -9,7 +9,7 @@ from publisher.audience.migrations import open_store
 from publisher.audience.subscribers import SubscriberList
 from publisher.config import Config
 from publisher.errors import SendError
-from publisher.mail.built import load_built_issue
+from publisher.mail.built import check_current, load_built_issue
 from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
 from publisher.mail.transports import Envelope, Outcome, transport_factory
 
@@ -19,6 +19,7 @@ def send_test_copy(
 ) -> list[Outcome]:
     """Send a ``[TEST]`` copy to these addresses only; the ledger is not touched."""
     built = load_built_issue(config, issue)
+    check_current(config, built)
     settings = MessageSettings.from_config(config)
     recipients = []
     with open_store(config) as store:

@@ -23,7 +23,7 @@ from publisher.model import Issue
 from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
 from publisher.render import print as print_edition
 from publisher.render.images import ImageStore, local_images, preparing_images
-from publisher.render.issue import render_issue, timed
+from publisher.render.issue import Rendered, render_issue, timed
 from publisher.render.mime import encoded_size
 
 MARKER = ".publisher-build"  # {"manifest_sha256": ...}: see check_target
@@ -67,11 +67,7 @@ def build_issue(
     store = ImageStore(roots, issue.web_url, collect=True)
     with preparing_images(store):
         rendered = render_issue(issue, config.templates_dir, timings)
-        files = {
-            "email.html": rendered.email_html.encode("utf-8"),
-            "email.txt": rendered.email_txt.encode("utf-8"),
-            "print.html": rendered.print_html.encode("utf-8"),
-        }
+        files = _text_files(rendered)
         if pdf:
             with timed(timings, "pdf"):
                 images = local_images(issue, roots)
@@ -97,6 +93,29 @@ def build_issue(
     sizes = {n: len(b) for n, b in files.items()}
     removed = sorted(set(previous) - set(files))
     return BuildResult(target, sizes, manifest, timings, issue_warnings(issue), removed)
+
+
+def _text_files(rendered: Rendered) -> dict[str, bytes]:
+    return {
+        "email.html": rendered.email_html.encode("utf-8"),
+        "email.txt": rendered.email_txt.encode("utf-8"),
+        "print.html": rendered.print_html.encode("utf-8"),
+    }
+
+
+def rebuilt_files(config: Config, slug: str) -> dict[str, bytes]:
+    """The email and print files a build of the issue would write now, written nowhere.
+
+    Builds are deterministic, so comparing these with a build's files tells whether its issue
+    file, articles, theme, images or settings changed since.
+    """
+    issue = _compose(config, slug)
+    store = ImageStore([config.project, config.articles_dir], issue.web_url, collect=True)
+    with preparing_images(store):
+        rendered = render_issue(issue, config.templates_dir, {})
+    if store.problems:
+        raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
+    return _text_files(rendered)
 
 
 def _previous_files(target: Path) -> dict[str, dict[str, Any]]:
