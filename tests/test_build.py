@@ -48,7 +48,7 @@ def test_writes_every_output_and_a_manifest(config, project):
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == result.manifest
-    assert set(manifest) == {"issue", "articles", "files", "email"}
+    assert set(manifest) == {"issue", "articles", "files", "email", "sources"}
     assert set(manifest["issue"]) == {
         "slug", "title", "number", "date", "language", "theme", "subject", "preheader",
         "base_url", "web_url", "sender", "list_id",

@@ -10,9 +10,8 @@ from tests.conftest import ROOT
 from tests.mailkit import SETTINGS, add_subscribers
 
 
-def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
-    from publisher.output import build
-
+def example_project(project, smtp_server) -> str:
+    """The example newsletter copied into ``project``; the slug of its issue."""
     issues = sorted((ROOT / "issues").glob("*.yaml"))
     assert issues and (ROOT / "publisher.toml").exists(), "the example newsletter is missing"
     for folder in ("articles", "images", "issues", "templates"):
@@ -22,9 +21,14 @@ def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
     if "[send]" not in settings:
         settings += "\n" + SETTINGS
     (project / "publisher.toml").write_text(settings + smtp_server.settings(), encoding="utf-8")
-    from publisher.config import load_config
+    return issues[0].stem
 
-    slug = issues[0].stem
+
+def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
+    from publisher.config import load_config
+    from publisher.output import build
+
+    slug = example_project(project, smtp_server)
     build.build_issue(load_config(project), slug)
     subs = add_subscribers(
         project,
@@ -53,3 +57,33 @@ def test_the_example_issue_is_built_and_sent(project, cli, smtp_server):
     assert b"Nguy\xe1\xbb\x85n &lt;b&gt;&amp;&lt;/b&gt; An" in html or "&lt;b&gt;" in (
         message_from_bytes(html, policy=policy.default).get_payload(1).get_content()
     )
+
+
+def test_a_build_older_than_its_sources_is_never_sent(project, cli, smtp_server):
+    slug = example_project(project, smtp_server)
+    add_subscribers(project, [Subscriber(email="an@example.org", name="An")])
+    assert cli("build", slug).exit_code == 0
+    # The editor takes an article out after the build.
+    assert cli("issue", "remove", slug, "tang-cuong-giao-luu-trao-doi-kinh-nghiem").exit_code == 0
+    for args in (["--yes"], ["--to", "editor@example.org"]):
+        refused = cli("send", slug, "--transport", "smtp", *args)
+        assert refused.exit_code == 8, refused.output
+        assert "the build is older than its sources" in refused.stderr
+        assert f"run `publisher build {slug}`" in refused.stderr
+        assert f"changed since the build: issues/{slug}.yaml" in refused.stderr
+    assert smtp_server.handler.messages == []
+    assert cli("send", slug, "--status").stdout.startswith("queued     0")
+    result = cli("send", slug, "--transport", "smtp", "--yes", "--rebuild")
+    assert result.exit_code == 0, result.output
+    assert "built " in result.stderr
+    assert smtp_server.handler.received_by() == {"an@example.org": 1}
+    # A theme file added (an override of a packaged partial) or an article edited: stale too.
+    override = project / "templates" / "default" / "partials" / "footer.mjml"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("<mj-text>x</mj-text>\n", encoding="utf-8")
+    article = project / "articles" / "xe-buyt-dien-ven-bien-da-nang.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nMột đoạn mới.\n", "utf-8")
+    refused = cli("send", slug, "--transport", "smtp", "--to", "editor@example.org")
+    assert refused.exit_code == 8
+    assert "changed since the build: templates/default/partials/footer.mjml" in refused.stderr
+    assert "changed since the build: articles/xe-buyt-dien-ven-bien-da-nang.md" in refused.stderr

@@ -41,35 +41,30 @@ class BuiltIssue:
         return str(self.issue.get("language") or "")
 
 
-def stale_files(config: Config, built: BuiltIssue) -> list[str]:
-    """The files of a build that a build now would write differently: [] when it is current.
+def check_current(config: Config, built: BuiltIssue) -> None:
+    """Refuse to send a build older than its sources (an edit after the build).
 
-    A build made from this project's issue file is checked (its issue file, articles, theme,
-    images and settings all shape it); a build folder from elsewhere cannot be, and is not.
+    A build made from this project's issue file is checked against the sources its manifest
+    records (settings, issue file, articles, theme files, images); a build folder from
+    elsewhere cannot be, and is not.
     """
-    if not (config.issues_dir / f"{built.slug}.yaml").is_file():
-        return []
-    from publisher.output.build import rebuilt_files
+    if not any((config.issues_dir / f"{built.slug}{s}").is_file() for s in (".yaml", ".yml")):
+        return
+    from publisher.output.manifest import changed_sources
 
     try:
-        now = rebuilt_files(config, built.slug)
-    except PublisherError as exc:
+        changed = changed_sources(config, built.manifest)
+    except PublisherError as exc:  # the theme no longer loads, say
         raise SendError(
-            f"the issue no longer builds, so its build may be stale: {exc.message}",
+            f"cannot tell whether the build is current: {exc.message}",
             where=exc.where, problems=exc.problems,
         ) from exc  # fmt: skip
-    sent = {"email.html": built.html.encode("utf-8"), "email.txt": built.text.encode("utf-8")}
-    return [name for name, data in sent.items() if now[name] != data]
-
-
-def check_current(config: Config, built: BuiltIssue) -> None:
-    """Refuse to send a build older than its sources (an edit after the build)."""
-    stale = stale_files(config, built)
-    if stale:
+    if changed:
         raise SendError(
-            f"the build is older than its sources: {' and '.join(stale)} would change;"
-            f" run `publisher build {built.slug}` (or send with --rebuild)",
+            "the build is older than its sources: run"
+            f" `publisher build {built.slug}` (or send with --rebuild)",
             where=str(built.folder),
+            problems=[f"changed since the build: {key}" for key in changed[:10]],
         )
 
 

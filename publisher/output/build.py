@@ -20,7 +20,7 @@ from publisher.config import Config
 from publisher.errors import OutputError, RenderError
 from publisher.issues.compose import compose_issue, issue_warnings
 from publisher.model import Issue
-from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest
+from publisher.output.manifest import GMAIL_CLIP_BYTES, MANIFEST, build_manifest, source_files
 from publisher.render import print as print_edition
 from publisher.render.images import ImageStore, local_images, preparing_images
 from publisher.render.issue import Rendered, render_issue, timed
@@ -83,7 +83,10 @@ def build_issue(
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
     mime_bytes = encoded_size(rendered.email_txt, rendered.email_html)
-    manifest = build_manifest(config, issue, rendered, files, mime_bytes)
+    sources = source_files(config, issue.slug, [e.article.slug for s in issue.sections
+                                                for e in s.entries], issue.theme)  # fmt: skip
+    sources += sorted(set(store.sources.values()))
+    manifest = build_manifest(config, issue, rendered, files, mime_bytes, sources)
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     files[MANIFEST] = text.encode()
     # The marker ties the folder to its manifest: see check_target.
@@ -101,21 +104,6 @@ def _text_files(rendered: Rendered) -> dict[str, bytes]:
         "email.txt": rendered.email_txt.encode("utf-8"),
         "print.html": rendered.print_html.encode("utf-8"),
     }
-
-
-def rebuilt_files(config: Config, slug: str) -> dict[str, bytes]:
-    """The email and print files a build of the issue would write now, written nowhere.
-
-    Builds are deterministic, so comparing these with a build's files tells whether its issue
-    file, articles, theme, images or settings changed since.
-    """
-    issue = _compose(config, slug)
-    store = ImageStore([config.project, config.articles_dir], issue.web_url, collect=True)
-    with preparing_images(store):
-        rendered = render_issue(issue, config.templates_dir, {})
-    if store.problems:
-        raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
-    return _text_files(rendered)
 
 
 def _previous_files(target: Path) -> dict[str, dict[str, Any]]:

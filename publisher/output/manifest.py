@@ -7,22 +7,94 @@ the per-subscriber tokens it still holds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from publisher.articles import file as articlefile
-from publisher.config import Config
+from publisher.config import CONFIG_NAME, Config
+from publisher.errors import ComposeError
+from publisher.issues.compose import issue_path
 from publisher.model import TOKENS, Issue
 from publisher.render.issue import Rendered
+from publisher.render.theme import PACKAGE_THEMES, load_theme
 
 MANIFEST = "manifest.json"
 GMAIL_CLIP_BYTES = 102 * 1024
 
 
+def source_files(config: Config, slug: str, articles: list[str], theme: str) -> list[Path]:
+    """The files a build of the issue reads, but for images: settings, issue file, articles,
+    and every file of its theme's folders (the project's and the packaged ones)."""
+    files = [config.project / CONFIG_NAME]
+    # An issue composed in memory (by a script) has no file to record.
+    with contextlib.suppress(ComposeError):
+        files.append(issue_path(config, slug))
+    files += [config.articles_dir / f"{article}.md" for article in articles]
+    return files + theme_files(theme, config)
+
+
+def theme_files(theme: str, config: Config) -> list[Path]:
+    """Every file of a theme's folders and its parents' (the project's and the packaged)."""
+    files: list[Path] = []
+    for folder in load_theme(theme, config.templates_dir).dirs:
+        files += sorted(
+            p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith((".", "__")) for part in p.parts)
+        )  # fmt: skip
+    return files
+
+
+def source_key(config: Config, path: Path) -> str:
+    """How the manifest names a source: relative to the project, or to the packaged themes."""
+    path = path.resolve()
+    for root, prefix in ((PACKAGE_THEMES, "publisher:themes/"), (config.project, "")):
+        if path.is_relative_to(root):
+            return prefix + path.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+def source_path(config: Config, key: str) -> Path:
+    """The file a manifest's source key names (the inverse of ``source_key``)."""
+    if key.startswith("publisher:themes/"):
+        return PACKAGE_THEMES / key.removeprefix("publisher:themes/")
+    return config.project / key
+
+
+def changed_sources(config: Config, manifest: dict[str, Any]) -> list[str]:
+    """The sources of a build that changed, appeared (theme files) or went since it was made."""
+    recorded = manifest.get("sources")
+    if not isinstance(recorded, dict):
+        return ["(no record of its sources: built by an earlier publisher)"]
+    changed = [
+        key for key, digest in recorded.items()
+        if source_hashes(config, [source_path(config, key)]).get(key, "") != digest
+    ]  # fmt: skip
+    theme = (manifest.get("issue") or {}).get("theme") or "default"
+    added = [
+        key for key in source_hashes(config, theme_files(theme, config)) if key not in recorded
+    ]
+    return changed + added
+
+
+def source_hashes(config: Config, files: list[Path]) -> dict[str, str]:
+    """sha256 of each source file (``""`` for one that does not exist, like publisher.toml)."""
+    hashes = {}
+    for path in files:
+        try:
+            hashes[source_key(config, path)] = _sha256(path.read_bytes())
+        except OSError:
+            hashes[source_key(config, path)] = ""
+    return hashes
+
+
 def build_manifest(
-    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes], mime_bytes: int
-) -> dict[str, Any]:
-    """The manifest: issue, articles, files (size, sha256), the email's MIME size, its tokens."""
+    config: Config, issue: Issue, rendered: Rendered, files: dict[str, bytes], mime_bytes: int,
+    sources: list[Path],
+) -> dict[str, Any]:  # fmt: skip
+    """The manifest: issue, articles, files (size, sha256), the email's MIME size, its tokens,
+    and the sources it was built from (for ``send`` to refuse a build older than them)."""
     view, sender = rendered.view, issue.sender
     return {
         "issue": {
@@ -64,6 +136,7 @@ def build_manifest(
             "mime_bytes": mime_bytes,
             "tokens": [t for t in TOKENS if t in rendered.email_html or t in rendered.email_txt],
         },
+        "sources": source_hashes(config, sources),
     }
 
 
