@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -176,11 +177,14 @@ def run_ours(
         )
         for _ in range(senders)
     ]
+    peaks: dict[int, int] = {}
+    watchers = [watch_peak(process.pid, peaks) for process in processes]
     sent, first, last, peak = 0, float("inf"), 0.0, 0
-    for process in processes:
+    for process, watcher in zip(processes, watchers, strict=True):
         assert process.stderr is not None
         stderr = process.stderr.read().decode()
-        _, status, usage = os.wait4(process.pid, 0)
+        status = process.wait()
+        watcher.join()
         ended = time.perf_counter() - start
         if status != 0:
             sys.exit(f"publisher send failed:\n{stderr}")
@@ -191,8 +195,34 @@ def run_ours(
         seconds = mine / float(found.group(4)) if mine else float(found.group(3))
         sent += mine
         first, last = min(first, ended - seconds), max(last, ended)
-        peak = max(peak, usage.ru_maxrss)
+        peak = max(peak, peaks.get(process.pid, 0))
     return last - first, last, peak
+
+
+def watch_peak(pid: int, peaks: dict[int, int]) -> threading.Thread:
+    """Follow a process's peak resident memory (``VmHWM``, KiB) until it ends.
+
+    Not ``ru_maxrss``: that counts the pages the child shared with this process before its
+    exec, so the bench's own memory (the subscribers it generated) showed as the sender's.
+    """
+
+    def follow() -> None:
+        path = f"/proc/{pid}/status"
+        while True:
+            try:
+                with open(path) as handle:
+                    text = handle.read()
+            except OSError:
+                return
+            found = re.search(r"VmHWM:\s+(\d+) kB", text)
+            if found is None:  # exited (a zombie has no memory left)
+                return
+            peaks[pid] = max(peaks.get(pid, 0), int(found.group(1)))
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=follow, daemon=True)
+    thread.start()
+    return thread
 
 
 def run_source(source: Path, env: dict[str, str], port: int, count: int, size: int,

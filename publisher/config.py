@@ -63,6 +63,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # Seconds after which the rows claimed by a sender that stopped answering (killed, a
         # lost runner) go to the other senders of the send.
         "lease": ((int, float), 60.0),
+        # Stop a run when this share of its first ``breaker_window`` recipients got the same
+        # permanent (5xx) refusal: the server is refusing the list. 0 turns it off.
+        "breaker_window": (int, 50),
+        "breaker_share": ((int, float), 0.9),
     },
     "web": {
         # Where ``publisher serve`` (or the WSGI application) answers, ending in "/": links in
@@ -108,6 +112,13 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
 def _at_least(minimum: float) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if value >= minimum else f"must be at least {minimum:g}, not {value!r}"
+
+    return check
+
+
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be from {low:g} to {high:g}, not {value!r}"
 
     return check
 
@@ -163,6 +174,8 @@ CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
         "retry_backoff": _at_least(0),
         "retry_backoff_max": _at_least(0),
         "lease": _at_least(0.5),
+        "breaker_window": _at_least(1),
+        "breaker_share": _between(0, 1),
     },
     "web": {
         "base_url": _base_url,

@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from publisher.mail.ledger import SendLock
+from publisher.mail.lock import SendLock
 from publisher.model import Subscriber
 from tests.mailkit import (
     SUBJECT,
@@ -234,3 +234,41 @@ def test_maildir_is_the_default_and_an_unbuilt_issue_is_explained(cli, project, 
     assert missing.exit_code == 8 and "run `publisher build so-2` first" in missing.stderr
     shutil.rmtree(project / "build")
     assert ledger_counts(cli)["sent"] == 8  # the ledger outlives the build folder
+
+
+def test_a_server_refusing_the_whole_list_stops_the_run_and_keeps_everyone_queued(cli, project):
+    make_build(project)
+    add_subscribers(project, people(60))
+    handler = RecordingHandler()
+    blocked = "554 5.7.1 Service unavailable; client host [127.0.0.1] blocked using zen"
+    for i in range(60):
+        handler.faults[f"nguoi{i:04d}@example.org"] = [blocked]
+    with SmtpServer(handler) as server:
+        write_settings(project, "breaker_window = 20\n" + server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes")
+        assert result.exit_code == 8
+        assert "the server is refusing the whole list: 18 of the first 18 recipients" in (
+            result.stderr
+        )
+        assert "554 5.7.1 Service unavailable" in result.stderr
+        assert "Traceback" not in result.output
+        counts = ledger_counts(cli)
+        assert counts["failed"] == 0 and counts["queued"] == 60 and counts["sent"] == 0
+        assert sum(handler.attempts.values()) <= 20, result.stderr  # it stopped early
+        # The blocklist is lifted: the next run sends to everyone, no --retry-failed needed.
+        handler.faults.clear()
+        again = cli("send", "so-1", "--transport", "smtp", "--yes")
+    assert again.exit_code == 0 and "60 sent, 0 failed" in again.stderr
+
+
+def test_scattered_refusals_do_not_stop_a_run(cli, project):
+    make_build(project)
+    add_subscribers(project, people(30))
+    handler = RecordingHandler()
+    for i in range(0, 30, 3):
+        handler.faults[f"nguoi{i:04d}@example.org"] = ["550 5.1.1 No such user"]
+    with SmtpServer(handler) as server:
+        write_settings(project, "breaker_window = 20\n" + server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes")
+    assert result.exit_code == 8 and "20 sent, 10 failed" in result.stderr
+    assert "10 failed with: 550 5.1.1 No such user" in result.stderr

@@ -144,6 +144,47 @@ class Dispatcher:
             return len(self._retries)
 
 
+class Breaker:
+    """Stops a run whose first replies are mostly the same permanent refusal.
+
+    A server that answers ``554 5.7.1 blocked`` to the first 45 of 50 recipients is refusing
+    the list (a blocklist, a suspended account), not those addresses: sending on would mark
+    every subscriber failed in seconds. ``share`` 0 turns it off.
+    """
+
+    def __init__(self, window: int, share: float):
+        self.window = window
+        self.share = share
+        self.seen = 0
+        self.refusals: dict[str, list[int]] = {}  # reply code -> the rows that got it
+        self.reply = ""  # once tripped: the refusal, as the server gave it
+        self.rows: list[int] = []  # once tripped: every row refused so, to queue again
+
+    def add(self, row: int, state: str, reply: str) -> bool:
+        """Count one settled row (``sent`` or ``failed``); True once the breaker has tripped."""
+        code = reply[:9].strip() if state == "failed" and reply[:1] == "5" else ""
+        if self.reply:
+            if code and reply.startswith(self.reply[:9].strip()):
+                self.rows.append(row)  # settled after the stop, refused the same way
+            return True
+        if not self.share or self.seen >= self.window:
+            return False
+        self.seen += 1
+        if code:
+            self.refusals.setdefault(code, []).append(row)
+            if len(self.refusals[code]) >= self.share * self.window:
+                self.reply, self.rows = reply, self.refusals[code]
+        return bool(self.reply)
+
+    def message(self) -> str:
+        return (
+            f"the server is refusing the whole list: {len(self.rows)} of the first {self.seen}"
+            f" recipients were refused with {self.reply!r}; nothing more was sent and everyone"
+            " not sent to stays queued. Fix the cause (a blocklist, the account, the sender's"
+            " domain) and run send again"
+        )
+
+
 def backoff(attempt: int, base: float, ceiling: float) -> float:
     """Seconds before try number ``attempt + 1``: doubling from ``base``, jittered, capped."""
     return min(ceiling, base * 2 ** max(0, attempt - 1)) * random.uniform(0.8, 1.0)

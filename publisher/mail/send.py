@@ -12,7 +12,7 @@ from publisher.audience.store import Store, connect, database_url
 from publisher.config import Config, check_value
 from publisher.errors import ConfigError, PublisherError, SendError
 from publisher.mail.built import BuiltIssue, check_current, load_built_issue
-from publisher.mail.dispatch import Dispatcher, Throttle, backoff
+from publisher.mail.dispatch import Breaker, Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
 from publisher.mail.ledger import (
     BATCH,
@@ -20,11 +20,11 @@ from publisher.mail.ledger import (
     Finished,
     Job,
     Ledger,
-    SendLock,
     Status,
     heartbeat,
     ledger_status,
 )
+from publisher.mail.lock import SendLock
 from publisher.mail.message import CompiledMessage, MessageSettings
 from publisher.mail.transports import (
     DEFERRED,
@@ -198,6 +198,8 @@ class SendRun:
         self._todo = (counts["queued"] + counts["sending"],) * 2  # at the start, and now
         self._counted = (self._started, 0)  # when the ledger was counted, and our count then
         self.throttle = Throttle(self.options.rate, self.options.connections)
+        table = self.config.table("send")
+        self.breaker = Breaker(table["breaker_window"], table["breaker_share"])
         # Alone (SQLite's lock), a sender claims big batches; sharing, small ones.
         batch = BATCH if self.lock is not None else SHARED_BATCH * self.options.connections
         self.dispatcher = Dispatcher(
@@ -219,6 +221,8 @@ class SendRun:
                 thread.join()
             raise
         report = self._report
+        if self.breaker.reply:  # not these recipients' fault: they stay in the queue
+            report.failed -= self.ledger.requeue(self.breaker.rows)
         report.deferred = self.dispatcher.waiting
         report.slowdowns = self.throttle.slowdowns
         report.elapsed = time.monotonic() - self._started
@@ -279,11 +283,15 @@ class SendRun:
         if not finished:
             return
         with self._report_lock:
-            for _, state, _, _ in finished:
+            for job, state, reply, _ in finished:
                 if state == SENT:
                     self._report.sent += 1
                 elif state == FAILED:
                     self._report.failed += 1
+                tripped = state in (SENT, FAILED) and self.breaker.add(job.id, state, reply)
+                if tripped and self._error is None:  # the server refuses the whole list
+                    self._error = SendError(self.breaker.message())
+                    self.dispatcher.stop()
             done = self._report.sent + self._report.failed
             self._progress(self._whole(done), self._rate(done))
 

@@ -84,7 +84,9 @@ class Transport(ABC):
         """Send ``first``, then each message ``more()`` gives, until it gives ``None``.
 
         ``settle(done, handing)`` runs just before each message's content is handed over, with
-        the outcomes learnt since the last call, and once at the end with ``handing=None``. A
+        the outcomes learnt since the last call, after a refused envelope (``handing=None``,
+        so that the caller learns of refusals as they come), and once at the end with
+        ``handing=None``. A
         message's outcome is settled before the next message on this transport is handed over,
         so at most one message per transport is ever out of the caller's hands unsettled.
         Every message taken (``first`` and each from ``more()``) is settled exactly once.

@@ -202,6 +202,10 @@ class SmtpTransport(Transport):
                     if refusal.code == 421:  # the server is closing this connection
                         message = None
                         break
+                    # Settled before the next is taken: a run that stops on refusals (see
+                    # ``Breaker``) must learn of them now, not after the whole list.
+                    settle(done, None)
+                    done = []
                     message, ahead, written = ahead or more(), None, False
                     continue
                 following, ahead = ahead or more(), None
