@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 @dataclass
@@ -42,6 +43,7 @@ class RecordingHandler:
         eight_bit: bool = True,
         delay: float = 0.0,
         reply_delay: float = 0.0,
+        max_connections: int | None = None,
     ):
         self.pipelining = pipelining
         self.eight_bit = eight_bit
@@ -52,6 +54,10 @@ class RecordingHandler:
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.attempts: dict[str, int] = defaultdict(int)
         self.connections = 0
+        # More connections at once than this get "421" instead of the greeting.
+        self.max_connections = max_connections
+        self.open_connections = 0
+        self.turned_away = 0
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -117,6 +123,37 @@ class RecordingHandler:
         return dict(counts)
 
 
+class _LimitedSMTP(SMTP):
+    """aiosmtpd's SMTP, turning away connections beyond the handler's ``max_connections``."""
+
+    def connection_made(self, transport):
+        handler = self.event_handler
+        with handler.lock:
+            handler.open_connections += 1
+            over = handler.max_connections is not None and (
+                handler.open_connections > handler.max_connections
+            )
+            if over:
+                handler.turned_away += 1
+        self.turned_away = over
+        if over:
+            transport.write(b"421 4.7.0 Too many connections, try again later\r\n")
+            transport.close()
+            return
+        super().connection_made(transport)
+
+    def connection_lost(self, exc):
+        with self.event_handler.lock:
+            self.event_handler.open_connections -= 1
+        if not self.turned_away:
+            super().connection_lost(exc)
+
+
+class _Controller(Controller):
+    def factory(self):
+        return _LimitedSMTP(self.handler, **self.SMTP_kwargs)
+
+
 class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 and a free port, running in a thread."""
 
@@ -126,7 +163,7 @@ class SmtpServer:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.security = security
-        self.controller = Controller(handler, hostname=self.host, port=self.port, **tls)
+        self.controller = _Controller(handler, hostname=self.host, port=self.port, **tls)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from email import message_from_bytes, policy
 
@@ -272,3 +273,16 @@ def test_scattered_refusals_do_not_stop_a_run(cli, project):
         result = cli("send", "so-1", "--transport", "smtp", "--yes")
     assert result.exit_code == 8 and "20 sent, 10 failed" in result.stderr
     assert "10 failed with: 550 5.1.1 No such user" in result.stderr
+
+
+def test_a_server_allowing_fewer_connections_gets_fewer_and_the_run_goes_on(cli, project, issue):
+    handler = RecordingHandler(max_connections=2)
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes", "--connections", "4")
+    assert result.exit_code == 0, result.output
+    assert "8 sent, 0 failed" in result.stderr
+    # Which threads the server turned away decides how many go on: never more than it allows.
+    assert re.search(r"the server took [12] connection\(s\), not 4", result.stderr)
+    assert handler.turned_away >= 1
+    assert handler.received_by() == dict.fromkeys(active(issue), 1)

@@ -86,3 +86,24 @@ def test_a_second_sender_takes_nothing_another_live_one_claimed(project):
     assert next(theirs) is None and next(theirs) is None
     one.leave()  # gone without sending them: the rows are free at once
     assert [job.recipient.email[5:9] for job in theirs if job] == ["0000", "0001", "0002"]
+
+
+def test_the_pace_recovers_after_a_slow_down():
+    from publisher.mail.dispatch import Throttle
+
+    unpaced = Throttle(0, 4)
+    unpaced.slow_down(observed_rate=100.0)
+    unpaced.slow_down(observed_rate=100.0)  # halved twice: 25 msg/s, 1 connection
+    assert unpaced.interval == pytest.approx(1 / 25) and unpaced.connections == 1
+    for _ in range(200):
+        unpaced.recover()
+    assert 1 / unpaced.interval > 30  # one more message a second, each second
+    for _ in range(20_000):
+        unpaced.recover()
+    assert unpaced.interval == 0.0  # back where it started: no pace at all
+    paced = Throttle(20, 2)
+    paced.slow_down(observed_rate=20.0)
+    assert paced.interval == pytest.approx(1 / 10)
+    for _ in range(10_000):
+        paced.recover()
+    assert paced.interval == pytest.approx(1 / 20)  # never above the rate asked for

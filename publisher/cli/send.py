@@ -10,7 +10,8 @@ import click
 
 from publisher.cli import Project, pass_project
 from publisher.mail.ledger import Status, issue_status
-from publisher.mail.send import SendOptions, SendReport, SendRun
+from publisher.mail.options import SendOptions, SendReport
+from publisher.mail.send import SendRun
 from publisher.mail.testsend import send_test_copy
 from publisher.mail.transports import SENT, TRANSPORTS
 
@@ -80,7 +81,7 @@ def send_command(
             question = f"Send “{run.subject}” to {pending} recipient(s) via {where}?"
             if not yes and not click.confirm(question, err=True):
                 raise click.Abort()
-            _print_report(_run_with_progress(run, pending))
+            _print_report(_run_with_progress(run, pending), options.connections)
         whole = run.status()
     _print_verdict(whole)
     if not whole.complete:
@@ -104,12 +105,14 @@ def _run_with_progress(run: SendRun, pending: int) -> SendReport:
         return run.run(progress)
 
 
-def _print_report(report: SendReport) -> None:
-    """What this run did."""
+def _print_report(report: SendReport, connections: int) -> None:
+    """What this run did (with ``connections`` asked for)."""
     rate = report.sent / report.elapsed if report.elapsed else 0.0
     line = f"{report.sent} sent, {report.failed} failed in {report.elapsed:.1f}s ({rate:.1f} msg/s)"
     if report.slowdowns:
         line += f"; the server asked to slow down {report.slowdowns} time(s)"
+    if report.connections and report.connections < connections:
+        line += f"; the server took {report.connections} connection(s), not {connections}"
     click.echo(line, err=True)
 
 

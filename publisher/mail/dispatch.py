@@ -25,7 +25,10 @@ class Throttle:
 
     def __init__(self, rate: float, connections: int):
         self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.target = self.interval  # the pace asked for (0: none); recovery stops there
+        self._ceiling = 0.0  # unpaced, the rate a slow-down started from
         self.connections = max(1, connections)
+        self.refused_connections = False
         self.slowdowns = 0
         self._next = time.monotonic()
         self._lock = threading.Lock()
@@ -41,13 +44,37 @@ class Throttle:
         if start > now:
             time.sleep(start - now)
 
+    def fewer(self, connections: int) -> None:
+        """At most this many connections from now on (the server refused one more)."""
+        with self._lock:
+            if connections < self.connections:
+                self.connections = max(1, connections)
+                self.refused_connections = True
+
     def slow_down(self, observed_rate: float) -> None:
         """Halve the connections and the pace (the server said 421 or "too many")."""
         with self._lock:
             self.slowdowns += 1
             self.connections = max(1, self.connections // 2)
             current = 1.0 / self.interval if self.interval else observed_rate
+            self._ceiling = max(self._ceiling, current)
             self.interval = 1.0 / max(self.MIN_RATE, current / 2)
+
+    def recover(self) -> None:
+        """One message accepted: after a slow-down, a little faster again (additive increase).
+
+        About one message per second more each second, up to the pace asked for; with none,
+        until the rate is back where the first slow-down found it, and then unpaced.
+        """
+        with self._lock:
+            if self.interval <= self.target or not self.interval:
+                return
+            rate = 1.0 / self.interval
+            rate += 1.0 / rate
+            if not self.target and rate >= self._ceiling:
+                self.interval = 0.0
+            else:
+                self.interval = max(self.target, 1.0 / rate)
 
 
 class Dispatcher:

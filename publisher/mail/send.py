@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from publisher.audience.migrations import open_store
 from publisher.audience.store import Store, connect, database_url
-from publisher.config import Config, check_value
-from publisher.errors import ConfigError, PublisherError, SendError
+from publisher.config import Config
+from publisher.errors import PublisherError, SendError
 from publisher.mail.built import BuiltIssue, check_current, load_built_issue
 from publisher.mail.dispatch import Breaker, Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
@@ -26,6 +25,7 @@ from publisher.mail.ledger import (
 )
 from publisher.mail.lock import SendLock
 from publisher.mail.message import CompiledMessage, MessageSettings
+from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.transports import (
     DEFERRED,
     FAILED,
@@ -38,46 +38,6 @@ from publisher.mail.transports import (
     TransportError,
     transport_factory,
 )
-
-
-@dataclass(frozen=True)
-class SendOptions:
-    """How to send: transport, pace, parallel connections, retries (``[send]`` gives defaults)."""
-
-    transport: str = "maildir"
-    limit: int | None = None
-    rate: float = 0.0
-    connections: int = 1
-    max_attempts: int = 5
-    retry_backoff: float = 30.0
-    retry_backoff_max: float = 900.0
-
-    @classmethod
-    def from_config(cls, config: Config, **overrides: object) -> SendOptions:
-        table = config.table("send")
-        values = {k: table[k] for k in ("transport", "rate", "connections", "max_attempts")}
-        values |= {k: table[k] for k in ("retry_backoff", "retry_backoff_max")}
-        values |= {k: v for k, v in overrides.items() if v is not None}
-        options = cls(**values)
-        # The file's values were checked when it was read; options given on the command line
-        # are checked here, by the same rules.
-        problems = [p for k, v in values.items() if (p := check_value("send", k, v))]
-        if problems:
-            raise ConfigError("invalid send options", problems=problems)
-        return options
-
-
-@dataclass
-class SendReport:
-    """What a run did, and the ledger's counts after it."""
-
-    sent: int = 0
-    failed: int = 0
-    deferred: int = 0
-    slowdowns: int = 0
-    elapsed: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-
 
 Progress = Callable[[int, float], None]
 
@@ -225,6 +185,7 @@ class SendRun:
             report.failed -= self.ledger.requeue(self.breaker.rows)
         report.deferred = self.dispatcher.waiting
         report.slowdowns = self.throttle.slowdowns
+        report.connections = self.throttle.connections
         report.elapsed = time.monotonic() - self._started
         report.counts = self.ledger.counts()
         if self._error is not None:
@@ -252,23 +213,34 @@ class SendRun:
             )
         return index < self.throttle.connections or index == 0
 
-    def connect(self, transport: Transport) -> None:
-        """Connect before a job is marked ``sending``, retrying a server that is down."""
+    def connect(self, transport: Transport, index: int) -> bool:
+        """Connect before a job is marked ``sending``, retrying a server that is down.
+
+        False: a server that refuses an extra connection (``421`` at the greeting: it allows
+        fewer than ``--connections``) is left with fewer, and this thread stops; the first
+        one retries, and only it gives up (the server is down).
+        """
         for attempt in range(1, self.options.max_attempts + 1):
             if transport.is_open:
-                return
+                return True
             try:
                 transport.open()
-                return
+                return True
             except TransportError as exc:
                 if exc.permanent or attempt == self.options.max_attempts:
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
+                if index > 0:
+                    self.throttle.fewer(index)
+                    return False
                 time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
+        return False
 
     def verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
         """What the ledger records for one attempt, and when to try again (``None``: never)."""
         if outcome.slow_down:
             self.throttle.slow_down(self._rate())
+        elif outcome.status == SENT:
+            self.throttle.recover()
         tried = job.attempts + 1
         if outcome.status == DEFERRED and tried < self.options.max_attempts:
             delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
@@ -333,7 +305,10 @@ class _Lane:
                 if job is None:
                     return
                 self.held[job.id] = job
-                run.connect(self.transport)
+                if not run.connect(self.transport, self.index):
+                    del self.held[job.id]
+                    run.dispatcher.done(job, retry_in=0.0)  # untried: to another thread
+                    return
                 first = self.envelope(job)
                 if first is not None:
                     self.transport.stream(first, self.more, self.settle)

@@ -1,0 +1,48 @@
+"""How a send runs (``SendOptions``) and what a run did (``SendReport``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from publisher.config import Config, check_value
+from publisher.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """How to send: transport, pace, parallel connections, retries (``[send]`` gives defaults)."""
+
+    transport: str = "maildir"
+    limit: int | None = None
+    rate: float = 0.0
+    connections: int = 1
+    max_attempts: int = 5
+    retry_backoff: float = 30.0
+    retry_backoff_max: float = 900.0
+
+    @classmethod
+    def from_config(cls, config: Config, **overrides: object) -> SendOptions:
+        table = config.table("send")
+        values = {k: table[k] for k in ("transport", "rate", "connections", "max_attempts")}
+        values |= {k: table[k] for k in ("retry_backoff", "retry_backoff_max")}
+        values |= {k: v for k, v in overrides.items() if v is not None}
+        options = cls(**values)
+        # The file's values were checked when it was read; options given on the command line
+        # are checked here, by the same rules.
+        problems = [p for k, v in values.items() if (p := check_value("send", k, v))]
+        if problems:
+            raise ConfigError("invalid send options", problems=problems)
+        return options
+
+
+@dataclass
+class SendReport:
+    """What a run did, and the ledger's counts after it."""
+
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    slowdowns: int = 0
+    connections: int = 0  # at the end of the run (a server may allow fewer than asked)
+    elapsed: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
