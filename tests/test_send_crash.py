@@ -7,6 +7,7 @@ the messages that were in flight (at most one per connection) at each kill.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 
@@ -89,3 +90,31 @@ def test_killed_at_several_points_then_resumed(crash_project, connections):
     counts = ledger_counts(project)
     assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0,
                       "suppressed": UNSUBSCRIBED}  # fmt: skip
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_records_every_message_in_flight(crash_project, signum):
+    project, active, _ = crash_project
+    # Slow replies: when the signal comes, every connection has a message out.
+    handler = RecordingHandler(reply_delay=0.3)
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        process = start_send(project, 3)
+        deadline = time.monotonic() + 60
+        while len(handler.messages) < 4:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 8, stderr.decode()
+        assert "interrupted: every message in flight was recorded" in stderr.decode()
+        counts = ledger_counts(project)
+        assert counts["sending"] == 0  # nothing left in doubt
+        assert counts["sent"] == len(handler.messages)
+        handler.reply_delay = 0.0
+        finish = start_send(project, 3)
+        _, stderr = finish.communicate(timeout=60)
+        assert finish.returncode == 0, stderr.decode()
+    received = handler.received_by()
+    assert set(received) == active
+    assert set(received.values()) == {1}  # the next run repeated nothing

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -81,11 +84,32 @@ def send_command(
             question = f"Send “{run.subject}” to {pending} recipient(s) via {where}?"
             if not yes and not click.confirm(question, err=True):
                 raise click.Abort()
-            _print_report(_run_with_progress(run, pending), options.connections)
+            try:
+                with _sigterm_as_interrupt():
+                    report = _run_with_progress(run, pending)
+            except KeyboardInterrupt:
+                click.echo("\ninterrupted: every message in flight was recorded", err=True)
+                _print_verdict(run.status())
+                raise SystemExit(8) from None
+            _print_report(report, options.connections)
         whole = run.status()
     _print_verdict(whole)
     if not whole.complete:
         raise SystemExit(8)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a stopped CI job, systemd) ends the run as Ctrl-C does: cleanly."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run_with_progress(run: SendRun, pending: int) -> SendReport:

@@ -63,6 +63,8 @@ class SendRun:
         self._report = SendReport()
         self._report_lock = threading.Lock()
         self._error: BaseException | None = None
+        self._ended = threading.Condition()  # notified as each sending thread ends
+        self._running = 0
         self._beating = threading.Event()
         self._beat_thread: threading.Thread | None = None
         self._beat_ok = time.monotonic()
@@ -169,16 +171,21 @@ class SendRun:
             threading.Thread(target=self._worker, args=(i,), name=f"send-{i}", daemon=True)
             for i in range(self.options.connections)
         ]
+        self._running = len(threads)
         for thread in threads:
             thread.start()
         try:
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.2)
+            self._wait_for_threads()
         except BaseException:
-            self.dispatcher.stop()  # Ctrl-C: let each thread finish the message it holds
-            for thread in threads:
-                thread.join()
+            # Ctrl-C or SIGTERM: each thread finishes the message it holds and records it;
+            # the database and the lock close only once they all have (see __exit__).
+            self.dispatcher.stop()
+            while True:
+                try:
+                    self._wait_for_threads()
+                    break
+                except KeyboardInterrupt:
+                    continue  # again: the threads are settling, bounded by [smtp] timeout
             raise
         report = self._report
         if self.breaker.reply:  # not these recipients' fault: they stay in the queue
@@ -192,6 +199,16 @@ class SendRun:
             raise self._error
         return report
 
+    def _wait_for_threads(self) -> None:
+        """Until every sending thread has ended.
+
+        Not ``Thread.join``: on Python 3.11 and 3.12 a join interrupted by Ctrl-C can mark a
+        thread that is still running as stopped, and the run would close the ledger under it.
+        """
+        with self._ended:
+            while self._running:
+                self._ended.wait(0.2)
+
     def _worker(self, index: int) -> None:
         lane = _Lane(self, index)
         try:
@@ -199,6 +216,10 @@ class SendRun:
         except BaseException as exc:
             self._error = self._error or exc
             self.dispatcher.stop()
+        finally:
+            with self._ended:
+                self._running -= 1
+                self._ended.notify_all()
 
     def may_send(self, index: int) -> bool:
         """Whether thread ``index`` may go on (a slow-down leaves fewer connections).
