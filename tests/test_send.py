@@ -38,7 +38,7 @@ def issue(project):
 def ledger_counts(cli):
     result = cli("send", "so-1", "--status")
     assert result.exit_code == 0, result.output
-    return {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines()[:5]}
+    return {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines()[:6]}
 
 
 def active(subs):
@@ -83,7 +83,14 @@ def test_send_reaches_every_active_subscriber_with_their_own_values(cli, project
             assert "Xin chào Lê &lt;b&gt;&amp;&lt;/b&gt; Hoà," in content(rich)
     assert len({m.data.split(b"Message-ID: ")[1][:40] for m in handler.messages}) == 8
     counts = ledger_counts(cli)
-    assert counts == {"queued": 0, "sending": 0, "sent": 8, "failed": 0, "suppressed": 3}
+    assert counts == {
+        "queued": 0,
+        "sending": 0,
+        "sent": 8,
+        "failed": 0,
+        "unknown": 0,
+        "suppressed": 3,
+    }
 
 
 @pytest.mark.usefixtures("engine")
@@ -286,3 +293,30 @@ def test_a_server_allowing_fewer_connections_gets_fewer_and_the_run_goes_on(cli,
     assert re.search(r"the server took [12] connection\(s\), not 4", result.stderr)
     assert handler.turned_away >= 1
     assert handler.received_by() == dict.fromkeys(active(issue), 1)
+
+
+def test_no_reply_after_the_message_is_tried_once_more_then_unknown(cli, project):
+    make_build(project)
+    add_subscribers(project, people(2))
+    # The server takes each message but answers later than [smtp] timeout.
+    handler = RecordingHandler(reply_delay=1.5)
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings(timeout=0.3))
+        result = cli("send", "so-1", "--transport", "smtp", "--yes")
+        assert result.exit_code == 8, result.output
+        assert "2 recipient(s) of unknown outcome" in result.stderr
+        assert "--retry-unknown" in result.stderr
+        # Two copies each at most (the same Message-ID), never three.
+        assert handler.received_by() == {"nguoi0000@example.org": 2, "nguoi0001@example.org": 2}
+        ids = {m.data.split(b"Message-ID: ")[1].split(b"\r\n")[0] for m in handler.messages}
+        assert len(ids) == 2
+        status = cli("send", "so-1", "--status").stdout
+        assert "unknown    2" in status and "it may have been delivered" in status
+        # Neither a plain rerun nor --retry-failed sends them again.
+        handler.reply_delay = 0.0
+        assert cli("send", "so-1", "--transport", "smtp", "--yes").exit_code == 8
+        assert cli("send", "so-1", "--transport", "smtp", "--yes", "--retry-failed").exit_code == 8
+        assert len(handler.messages) == 4
+        again = cli("send", "so-1", "--transport", "smtp", "--yes", "--retry-unknown")
+    assert again.exit_code == 0 and "2 sent, 0 failed" in again.stderr
+    assert len(handler.messages) == 6

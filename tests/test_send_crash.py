@@ -88,7 +88,7 @@ def test_killed_at_several_points_then_resumed(crash_project, connections):
     assert duplicates <= kills * connections
     assert duplicates >= 1  # the kill during the slow reply left accepted messages unrecorded
     counts = ledger_counts(project)
-    assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0,
+    assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0, "unknown": 0,
                       "suppressed": UNSUBSCRIBED}  # fmt: skip
 
 

@@ -60,7 +60,7 @@ def run_trial(project, received_before_kill: int, victim: int) -> dict[str, int]
     assert duplicates <= CONNECTIONS
     with project_store(project) as store:
         counts = Ledger(store, "so-1").counts()
-    assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0,
+    assert counts == {"queued": 0, "sending": 0, "sent": ACTIVE, "failed": 0, "unknown": 0,
                       "suppressed": UNSUBSCRIBED}  # fmt: skip
     return {"duplicates": duplicates}
 

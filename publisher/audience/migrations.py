@@ -154,10 +154,40 @@ CREATE TABLE deliveries (
     real="DOUBLE PRECISION",
 )
 
+# Version 3: a delivery may be ``unknown`` (no reply after the whole message went out).
+_V3_STATES = "('queued', 'sending', 'sent', 'failed', 'unknown', 'suppressed')"
+_V3_SQLITE = f"""
+CREATE TABLE deliveries_v3 (
+    id INTEGER PRIMARY KEY,
+    issue TEXT NOT NULL,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id),
+    email TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN {_V3_STATES}),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_reply TEXT NOT NULL DEFAULT '',
+    queued_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    claimed_by INTEGER,
+    UNIQUE (issue, subscriber_id)
+);
+INSERT INTO deliveries_v3 SELECT id, issue, subscriber_id, email, state, attempts, last_reply,
+    queued_at, updated_at, sent_at, claimed_by FROM deliveries;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v3 RENAME TO deliveries;
+CREATE INDEX deliveries_todo ON deliveries (issue, subscriber_id)
+    WHERE state IN ('queued', 'sending')
+"""
+_V3_POSTGRESQL = f"""
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
+ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check CHECK (state IN {_V3_STATES})
+"""
+
 # version -> engine -> statements. An engine without a version starts above it.
 MIGRATIONS: dict[int, dict[str, str]] = {
     1: {"sqlite": _V1_SQLITE},
     2: {"sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
+    3: {"sqlite": _V3_SQLITE, "postgresql": _V3_POSTGRESQL},
 }
 CURRENT = max(MIGRATIONS)
 # Tables with a serial id, in an order that satisfies their foreign keys.

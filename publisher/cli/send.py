@@ -41,6 +41,11 @@ from publisher.mail.transports import SENT, TRANSPORTS
 @click.option("--status", is_flag=True, help="Show how many recipients are in each state.")
 @click.option("--retry-failed", is_flag=True, help="Try the failed recipients again.")
 @click.option(
+    "--retry-unknown", is_flag=True,
+    help="Try again the recipients whose server never answered after the message (a copy "
+    "may have arrived already).",
+)  # fmt: skip
+@click.option(
     "--rebuild", is_flag=True,
     help="Build the issue first (a build older than its sources is refused otherwise).",
 )  # fmt: skip
@@ -48,7 +53,7 @@ from publisher.mail.transports import SENT, TRANSPORTS
 def send_command(
     project: Project, issue: str, transport: str | None, to: tuple[str, ...],
     limit: int | None, rate: float | None, connections: int | None, yes: bool,
-    status: bool, retry_failed: bool, rebuild: bool,
+    status: bool, retry_failed: bool, retry_unknown: bool, rebuild: bool,
 ) -> None:  # fmt: skip
     """Send the built ISSUE (a slug under build/, or a built folder) to the subscribers.
 
@@ -76,6 +81,9 @@ def send_command(
     with SendRun(config, issue, options) as run:
         if retry_failed:
             click.echo(f"{run.retry_failed()} failed recipient(s) queued again", err=True)
+        if retry_unknown:
+            count = run.retry_unknown()
+            click.echo(f"{count} recipient(s) of unknown outcome queued again", err=True)
         pending = run.pending
         if not pending:
             click.echo("nothing to send now", err=True)
@@ -151,6 +159,12 @@ def _print_verdict(status: Status) -> None:
             " send them again with --retry-failed",
             err=True,
         )
+    if status.counts["unknown"]:
+        click.echo(
+            f"{status.counts['unknown']} recipient(s) of unknown outcome: their server never"
+            " answered after the message, which probably arrived; --retry-unknown sends again",
+            err=True,
+        )
     if status.unsent:
         click.echo(f"{status.unsent} recipient(s) not sent yet: run send again", err=True)
     if status.complete:
@@ -163,4 +177,6 @@ def _print_status(status: Status) -> None:
     for reply, count in status.replies:
         click.echo(f"{count:>6} failed with: {reply}")
     for failure in status.failures:
-        click.echo(f"failed: {failure.email} ({failure.attempts} attempts): {failure.reply}")
+        click.echo(
+            f"{failure.state}: {failure.email} ({failure.attempts} attempts): {failure.reply}"
+        )

@@ -31,7 +31,7 @@ from publisher.errors import SendError
 from publisher.mail.built import load_built_issue
 from publisher.mail.message import Recipient
 
-STATES = ("queued", "sending", "sent", "failed", "suppressed")
+STATES = ("queued", "sending", "sent", "failed", "unknown", "suppressed")
 # An address in a server's reply: replies to different recipients are the same reply.
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
 BATCH = 500
@@ -52,19 +52,23 @@ class Job:
     recipient: Recipient
     attempts: int = 0
     in_doubt: bool = False
+    unknowns: int = 0  # tries in this run whose outcome was unknown (no reply after the data)
 
-    def again(self) -> Job:
+    def again(self, unknown: bool = False) -> Job:
         """The next try, once this one's outcome is recorded (so no longer in doubt)."""
-        return replace(self, attempts=self.attempts + 1, in_doubt=False)
+        return replace(
+            self, attempts=self.attempts + 1, in_doubt=False, unknowns=self.unknowns + unknown
+        )
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A recipient that could not be sent to, with the server's last reply."""
+    """A recipient that could not be sent to (or of unknown outcome), with the last reply."""
 
     email: str
     attempts: int
     reply: str
+    state: str = "failed"
 
 
 class Ledger:
@@ -155,6 +159,16 @@ class Ledger:
             )
         return int(cursor.rowcount)
 
+    def retry_unknown(self) -> int:
+        """Queue the rows whose outcome is unknown again (they may get a second copy)."""
+        with self.lock:
+            cursor = self.store.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = ?,"
+                " claimed_by = NULL WHERE issue = ? AND state = 'unknown'",
+                (now(), self.issue),
+            )
+        return int(cursor.rowcount)
+
     def requeue(self, rows: list[int]) -> int:
         """Put failed rows back in the queue with a fresh count of attempts; how many."""
         if not rows:
@@ -179,11 +193,11 @@ class Ledger:
         return counts
 
     def failures(self, limit: int = 50) -> list[Failure]:
-        """The failed recipients with their last reply."""
+        """The failed recipients, and those of unknown outcome, with their last reply."""
         with self.lock:
             rows = self.store.rows(
-                "SELECT email, attempts, last_reply FROM deliveries WHERE issue = ?"
-                " AND state = 'failed' ORDER BY id LIMIT ?",
+                "SELECT email, attempts, last_reply, state FROM deliveries WHERE issue = ?"
+                " AND state IN ('failed', 'unknown') ORDER BY id LIMIT ?",
                 (self.issue, limit),
             )
         return [Failure(*row) for row in rows]
@@ -348,8 +362,8 @@ class Status:
 
     @property
     def complete(self) -> bool:
-        """Every row sent or suppressed: nobody failed, nobody is still waiting."""
-        return not self.unsent and not self.counts["failed"]
+        """Every row sent or suppressed: none failed, unknown or still waiting."""
+        return not self.unsent and not self.counts["failed"] and not self.counts["unknown"]
 
 
 def ledger_status(ledger: Ledger) -> Status:

@@ -129,6 +129,11 @@ class SendRun:
         assert self.ledger is not None
         return self.ledger.retry_failed()
 
+    def retry_unknown(self) -> int:
+        """Queue the recipients of unknown outcome again."""
+        assert self.ledger is not None
+        return self.ledger.retry_unknown()
+
     def status(self) -> Status:
         """The whole ledger of this issue now."""
         assert self.ledger is not None
@@ -263,7 +268,11 @@ class SendRun:
         elif outcome.status == SENT:
             self.throttle.recover()
         tried = job.attempts + 1
-        if outcome.status == DEFERRED and tried < self.options.max_attempts:
+        if outcome.unknown and job.unknowns >= 1:
+            # Twice no reply after the whole message: it was probably delivered, twice. Never
+            # a third copy; only ``--retry-unknown`` tries again.
+            return (job, "unknown", outcome.text, counted), None
+        if outcome.status == DEFERRED and (tried < self.options.max_attempts or outcome.unknown):
             delay = backoff(tried, self.options.retry_backoff, self.options.retry_backoff_max)
             return (job, "queued", outcome.text, counted), delay
         state = SENT if outcome.status == SENT else FAILED
@@ -376,7 +385,8 @@ class _Lane:
                 continue
             row, retry_in = run.verdict(job, outcome, counted=job.id not in self.handed)
             finished.append(row)
-            back.append((row[0].again() if retry_in is not None else job, retry_in))
+            again = row[0].again(outcome.unknown) if retry_in is not None else job
+            back.append((again, retry_in))
         run.ledger.advance(finished, handing.tag if handing is not None else None)
         if handing is not None:
             self.handed.add(handing.tag.id)

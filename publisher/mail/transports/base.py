@@ -32,6 +32,8 @@ class Outcome:
     """What became of one recipient: ``sent``, ``deferred`` (try again later) or ``failed``.
 
     ``slow_down`` says the server asked for fewer messages or connections (421, "too many").
+    ``unknown``: the whole message went out but no reply came (a timeout after the end of
+    DATA), so it was probably delivered.
     """
 
     recipient: str
@@ -39,6 +41,7 @@ class Outcome:
     code: int = 250
     reply: str = ""
     slow_down: bool = False
+    unknown: bool = False
 
     @property
     def text(self) -> str:

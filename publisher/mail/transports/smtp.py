@@ -194,6 +194,7 @@ class SmtpTransport(Transport):
         ahead: Envelope | None = None  # the one after it, taken early, nothing of it sent
         in_flight: Envelope | None = None  # handed over, its reply not read yet
         written = False  # the envelope of ``message`` went out with the previous content
+        awaiting = False  # ``in_flight`` went out whole and its reply is awaited
         try:
             while message is not None:
                 refusal = self._envelope(message, written)
@@ -214,15 +215,21 @@ class SmtpTransport(Transport):
                 in_flight, message = message, following
                 written = message is not None and self.pipelining
                 self._hand_over(in_flight, message if written else None)
+                awaiting = True  # all of it went out: from now on, no reply means "unknown"
                 if message is not None:
                     ahead = more()  # made while the server reads, not while it waits for us
                 done.append((in_flight, classify(in_flight.recipient, *self._read_reply())))
-                in_flight = None
+                in_flight, awaiting = None, False
                 if done[-1][1].code == 421:
                     break
         except LOST as exc:
             self._drop()
             lost = Outcome("", DEFERRED, 0, f"connection lost: {exc}")
+            if awaiting and isinstance(exc, TimeoutError):
+                lost = replace(lost, unknown=True, reply=(
+                    f"no reply {self.settings.timeout:g}s after the whole message went out:"
+                    " it may have been delivered"
+                ))  # fmt: skip
             if in_flight is None and message is not None:
                 in_flight, message = message, None  # lost in its own envelope: an attempt
             if in_flight is not None:
