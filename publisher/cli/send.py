@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from publisher.cli import Project, pass_project
-from publisher.mail.ledger import Status, issue_status
 from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.send import SendRun
+from publisher.mail.status import Status, issue_status
 from publisher.mail.testsend import send_test_copy
 from publisher.mail.transports import SENT, TRANSPORTS
 

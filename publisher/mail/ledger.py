@@ -19,16 +19,12 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from publisher.audience.listfile import now
-from publisher.audience.migrations import open_store
 from publisher.audience.store import Store
-from publisher.config import Config
-from publisher.errors import SendError
-from publisher.mail.built import load_built_issue
+from publisher.errors import PublisherError
 from publisher.mail.message import Recipient
 
 STATES = ("queued", "sending", "sent", "failed", "unknown", "suppressed")
@@ -320,9 +316,44 @@ class Ledger:
             self.store.execute(sql, values)
 
 
-def heartbeat(store: Store, sender: int) -> None:
-    """Tell the other senders that this one is alive (on a connection of its own)."""
-    store.execute(f"UPDATE senders SET heartbeat = {store.dialect.now} WHERE id = ?", (sender,))
+class Heartbeat:
+    """Tells the other senders, every ``lease``/4 seconds, that this one is alive.
+
+    On a connection of its own, in a thread of its own: a busy sender must not lose its rows.
+    """
+
+    def __init__(self, connect: Callable[[], Store], sender: int, lease: float):
+        self._connect = connect
+        self._sender = sender
+        self._lease = lease
+        self._stop = threading.Event()
+        self._ok = time.monotonic()
+        self._thread = threading.Thread(target=self._beat, name="send-heartbeat", daemon=True)
+        self._thread.start()
+
+    def silent_for(self) -> float:
+        """Seconds since the database last heard from this sender."""
+        return time.monotonic() - self._ok
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            store = self._connect()
+        except PublisherError:
+            return  # the lease then runs out, and the sender stops (see SendRun.may_send)
+        with store:
+            clock = store.dialect.now
+            while not self._stop.wait(self._lease / 4):
+                try:
+                    store.execute(
+                        f"UPDATE senders SET heartbeat = {clock} WHERE id = ?", (self._sender,)
+                    )
+                    self._ok = time.monotonic()
+                except PublisherError:
+                    continue  # a database that does not answer: try again, the lease decides
 
 
 # An outcome: the job, its new state (``sent``, ``failed``, or ``queued`` for a retry), the
@@ -346,35 +377,3 @@ def _advance_sql(rows: int) -> str:
         " updated_at = ?, sent_at = CASE v.state WHEN 'sent' THEN ? ELSE deliveries.sent_at END,"
         " attempts = deliveries.attempts + v.counted FROM v WHERE deliveries.id = v.id"
     )
-
-
-@dataclass(frozen=True)
-class Status:
-    """The whole ledger of one issue: every sender's rows together."""
-
-    counts: dict[str, int]
-    failures: list[Failure]
-    replies: list[tuple[str, int]]  # the commonest failure replies, with how many had each
-
-    @property
-    def unsent(self) -> int:
-        return self.counts["queued"] + self.counts["sending"]
-
-    @property
-    def complete(self) -> bool:
-        """Every row sent or suppressed: none failed, unknown or still waiting."""
-        return not self.unsent and not self.counts["failed"] and not self.counts["unknown"]
-
-
-def ledger_status(ledger: Ledger) -> Status:
-    return Status(ledger.counts(), ledger.failures(), ledger.common_replies())
-
-
-def issue_status(config: Config, issue: str) -> Status:
-    """The ledger of an issue (all senders together), its failures and their commonest replies."""
-    try:
-        slug = load_built_issue(config, issue).slug
-    except SendError:
-        slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
-    with open_store(config) as store:
-        return ledger_status(Ledger(store, slug))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from publisher.audience.migrations import open_store
 from publisher.audience.store import Store, connect, database_url
 from publisher.config import Config
-from publisher.errors import PublisherError, SendError
+from publisher.errors import SendError
 from publisher.mail.built import BuiltIssue, check_current, load_built_issue
 from publisher.mail.dispatch import Breaker, Dispatcher, Throttle, backoff
 from publisher.mail.headers import HeaderError
@@ -17,15 +17,14 @@ from publisher.mail.ledger import (
     BATCH,
     SHARED_BATCH,
     Finished,
+    Heartbeat,
     Job,
     Ledger,
-    Status,
-    heartbeat,
-    ledger_status,
 )
 from publisher.mail.lock import SendLock
 from publisher.mail.message import CompiledMessage, MessageSettings
 from publisher.mail.options import SendOptions, SendReport
+from publisher.mail.status import Status, ledger_status
 from publisher.mail.transports import (
     DEFERRED,
     FAILED,
@@ -64,10 +63,9 @@ class SendRun:
         self._report_lock = threading.Lock()
         self._error: BaseException | None = None
         self._ended = threading.Condition()  # notified as each sending thread ends
+        self._lanes_open: set[int] = set()  # threads that have connected and not ended
         self._running = 0
-        self._beating = threading.Event()
-        self._beat_thread: threading.Thread | None = None
-        self._beat_ok = time.monotonic()
+        self.heartbeat: Heartbeat | None = None
 
     def __enter__(self) -> SendRun:
         store = open_store(self.config)
@@ -78,10 +76,8 @@ class SendRun:
             self.ledger = Ledger(store, self.built.slug, lease=self.lease)
             self.ledger.enqueue()
             sender = self.ledger.register(alone=self.lock is not None)
-            self._beat_thread = threading.Thread(
-                target=self._beat, args=(sender,), name="send-heartbeat", daemon=True
-            )
-            self._beat_thread.start()
+            url, project = database_url(self.config), self.config.project
+            self.heartbeat = Heartbeat(lambda: connect(url, project), sender, self.lease)
         except BaseException:
             self._close(store)
             raise
@@ -92,9 +88,8 @@ class SendRun:
         self._close(self.ledger.store)
 
     def _close(self, store: Store) -> None:
-        self._beating.set()
-        if self._beat_thread is not None:
-            self._beat_thread.join()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
         try:
             if self.ledger is not None:
                 self.ledger.leave()
@@ -102,20 +97,6 @@ class SendRun:
             store.close()
             if self.lock is not None:
                 self.lock.release()
-
-    def _beat(self, sender: int) -> None:
-        """Renew this sender's lease on its claimed rows, on a connection of its own."""
-        try:
-            store = connect(database_url(self.config), self.config.project)
-        except PublisherError:
-            return  # the lease then runs out: ``may_send`` stops the run
-        with store:
-            while not self._beating.wait(self.lease / 4):
-                try:
-                    heartbeat(store, sender)
-                    self._beat_ok = time.monotonic()
-                except PublisherError:
-                    continue  # a database that does not answer: try again, the lease decides
 
     @property
     def subject(self) -> str:
@@ -232,7 +213,7 @@ class SendRun:
         A sender whose heartbeat has not reached the database for most of its lease stops:
         the other senders may be taking its rows over.
         """
-        if time.monotonic() - self._beat_ok > self.lease * 0.75:
+        if self.heartbeat is not None and self.heartbeat.silent_for() > self.lease * 0.75:
             raise SendError(
                 "lost touch with the database for most of the lease; nothing more was sent,"
                 " run send again"
@@ -243,23 +224,31 @@ class SendRun:
         """Connect before a job is marked ``sending``, retrying a server that is down.
 
         False: a server that refuses an extra connection (``421`` at the greeting: it allows
-        fewer than ``--connections``) is left with fewer, and this thread stops; the first
-        one retries, and only it gives up (the server is down).
+        fewer than ``--connections``) is left with fewer, and this thread stops. The first
+        thread keeps trying while another is connected, and gives up (the server is down)
+        only when none is.
         """
-        for attempt in range(1, self.options.max_attempts + 1):
-            if transport.is_open:
-                return True
+        attempt = 0
+        while not transport.is_open:
             try:
                 transport.open()
-                return True
             except TransportError as exc:
-                if exc.permanent or attempt == self.options.max_attempts:
+                attempt += 1
+                others = len(self._lanes_open - {index})
+                if exc.permanent or (attempt >= self.options.max_attempts and not others):
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
                 if index > 0:
                     self.throttle.fewer(index)
                     return False
-                time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
-        return False
+                time.sleep(backoff(min(attempt, 5), self.options.retry_backoff, 30.0))
+                continue
+            with self._report_lock:
+                self._lanes_open.add(index)
+        return True
+
+    def lane_ended(self, index: int) -> None:
+        with self._report_lock:
+            self._lanes_open.discard(index)
 
     def verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
         """What the ledger records for one attempt, and when to try again (``None``: never)."""
@@ -346,6 +335,7 @@ class _Lane:
             for job in self.held.values():
                 run.dispatcher.done(job)
             self.transport.close()
+            run.lane_ended(self.index)
 
     def more(self) -> Envelope | None:
         """The next message while one is in flight, if one is ready now."""
