@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 from publisher.audience.migrations import open_store
@@ -113,3 +114,15 @@ def people(count: int, *, unsubscribed: int = 0, domain: str = "example.org") ->
         for i in range(unsubscribed)
     ]
     return active + gone
+
+
+def start_send(project: Path, connections: int, slug: str = "so-1") -> subprocess.Popen:
+    """``publisher send SLUG`` over SMTP in a subprocess (stderr kept, to read at the end)."""
+    from tests.conftest import PYTHON, subprocess_env
+
+    command = [PYTHON, "-m", "publisher", "--project", str(project), "send", slug,
+               "--transport", "smtp", "--yes", "--connections", str(connections)]  # fmt: skip
+    return subprocess.Popen(
+        command, env=subprocess_env(), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip

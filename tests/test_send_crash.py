@@ -8,26 +8,22 @@ the messages that were in flight (at most one per connection) at each kill.
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 
 import pytest
 
 from publisher.mail.ledger import Ledger
-from tests.conftest import PYTHON, subprocess_env
-from tests.mailkit import add_subscribers, make_build, people, project_store, write_settings
+from tests.mailkit import (
+    add_subscribers,
+    make_build,
+    people,
+    project_store,
+    start_send,
+    write_settings,
+)
 from tests.smtpserver import RecordingHandler, SmtpServer
 
 ACTIVE, UNSUBSCRIBED = 30, 5
-
-
-def start_send(project, connections: int) -> subprocess.Popen:
-    command = [PYTHON, "-m", "publisher", "--project", str(project), "send", "so-1",
-               "--transport", "smtp", "--yes", "--connections", str(connections)]  # fmt: skip
-    return subprocess.Popen(
-        command, env=subprocess_env(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
 
 
 def kill_after(project, handler, received: int, connections: int) -> None:

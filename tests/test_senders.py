@@ -9,14 +9,19 @@ in flight (one message per connection).
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 import pytest
 
 from publisher.mail.ledger import Ledger
-from tests.conftest import PYTHON, subprocess_env
-from tests.mailkit import add_subscribers, make_build, people, project_store, write_settings
+from tests.mailkit import (
+    add_subscribers,
+    make_build,
+    people,
+    project_store,
+    start_send,
+    write_settings,
+)
 from tests.smtpserver import RecordingHandler, SmtpServer
 
 # Senders sharing a send claim 25 rows per connection at a time: 150 subscribers make six
@@ -27,15 +32,6 @@ TRIALS = [(1, 0), (20, 1), (45, 2), (75, 0), (100, 1), (130, 2), (60, 1), (10, 2
 LEASE = 2.0
 
 
-def start_sender(project) -> subprocess.Popen:
-    command = [PYTHON, "-m", "publisher", "--project", str(project), "send", "so-1",
-               "--transport", "smtp", "--yes", "--connections", str(CONNECTIONS)]  # fmt: skip
-    return subprocess.Popen(
-        command, env=subprocess_env(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-
-
 def run_trial(project, received_before_kill: int, victim: int) -> dict[str, int]:
     make_build(project)
     subs = add_subscribers(project, people(ACTIVE, unsubscribed=UNSUBSCRIBED))
@@ -43,7 +39,7 @@ def run_trial(project, received_before_kill: int, victim: int) -> dict[str, int]
     handler = RecordingHandler(reply_delay=0.01)
     with SmtpServer(handler) as server:
         write_settings(project, f"lease = {LEASE}\n" + server.settings())
-        senders = [start_sender(project) for _ in range(SENDERS)]
+        senders = [start_send(project, CONNECTIONS) for _ in range(SENDERS)]
         deadline = time.monotonic() + 60
         while len(handler.messages) < received_before_kill and senders[victim].poll() is None:
             assert time.monotonic() < deadline, "the senders made no progress"
@@ -87,7 +83,7 @@ def test_senders_share_the_work_and_the_progress_counts_the_whole_send(
     handler = RecordingHandler(reply_delay=0.005)
     with SmtpServer(handler) as server:
         write_settings(project, server.settings())
-        senders = [start_sender(project) for _ in range(2)]
+        senders = [start_send(project, CONNECTIONS) for _ in range(2)]
         outputs = [s.communicate(timeout=120)[1].decode() for s in senders]
     assert all(s.returncode == 0 for s in senders), outputs
     assert handler.received_by() == {f"nguoi{i:04d}@example.org": 1 for i in range(200)}

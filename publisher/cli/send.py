@@ -80,9 +80,9 @@ def send_command(
         return
     with SendRun(config, issue, options) as run:
         if retry_failed:
-            click.echo(f"{run.retry_failed()} failed recipient(s) queued again", err=True)
+            click.echo(f"{run.retry('failed')} failed recipient(s) queued again", err=True)
         if retry_unknown:
-            count = run.retry_unknown()
+            count = run.retry("unknown")
             click.echo(f"{count} recipient(s) of unknown outcome queued again", err=True)
         pending = run.pending
         if not pending:

@@ -145,23 +145,15 @@ class Ledger:
                 (stamp, self.issue),
             )
 
-    def retry_failed(self) -> int:
-        """Queue the failed rows again with a fresh count of attempts; how many there were."""
+    def retry(self, state: str) -> int:
+        """Queue the ``failed`` (or ``unknown``: a second copy may arrive) rows again, with a
+        fresh count of attempts; how many there were."""
+        assert state in ("failed", "unknown")
         with self.lock:
             cursor = self.store.execute(
                 "UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = ?,"
-                " claimed_by = NULL WHERE issue = ? AND state = 'failed'",
-                (now(), self.issue),
-            )
-        return int(cursor.rowcount)
-
-    def retry_unknown(self) -> int:
-        """Queue the rows whose outcome is unknown again (they may get a second copy)."""
-        with self.lock:
-            cursor = self.store.execute(
-                "UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = ?,"
-                " claimed_by = NULL WHERE issue = ? AND state = 'unknown'",
-                (now(), self.issue),
+                " claimed_by = NULL WHERE issue = ? AND state = ?",
+                (now(), self.issue, state),
             )
         return int(cursor.rowcount)
 

@@ -105,15 +105,10 @@ class SendRun:
     def describe_transport(self) -> str:
         return self.factory().describe()
 
-    def retry_failed(self) -> int:
-        """Queue the failed recipients again."""
+    def retry(self, state: str) -> int:
+        """Queue the ``failed`` or ``unknown`` recipients again."""
         assert self.ledger is not None
-        return self.ledger.retry_failed()
-
-    def retry_unknown(self) -> int:
-        """Queue the recipients of unknown outcome again."""
-        assert self.ledger is not None
-        return self.ledger.retry_unknown()
+        return self.ledger.retry(state)
 
     def status(self) -> Status:
         """The whole ledger of this issue now."""
