@@ -28,7 +28,6 @@ class Throttle:
         self.target = self.interval  # the pace asked for (0: none); recovery stops there
         self._ceiling = 0.0  # unpaced, the rate a slow-down started from
         self.connections = max(1, connections)
-        self.refused_connections = False
         self.slowdowns = 0
         self._next = time.monotonic()
         self._lock = threading.Lock()
@@ -43,13 +42,6 @@ class Throttle:
             self._next = start + self.interval
         if start > now:
             time.sleep(start - now)
-
-    def fewer(self, connections: int) -> None:
-        """At most this many connections from now on (the server refused one more)."""
-        with self._lock:
-            if connections < self.connections:
-                self.connections = max(1, connections)
-                self.refused_connections = True
 
     def slow_down(self, observed_rate: float) -> None:
         """Halve the connections and the pace (the server said 421 or "too many")."""

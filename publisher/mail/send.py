@@ -64,6 +64,8 @@ class SendRun:
         self._error: BaseException | None = None
         self._ended = threading.Condition()  # notified as each sending thread ends
         self._lanes_open: set[int] = set()  # threads that have connected and not ended
+        self._alive: set[int] = set()  # threads started and not ended
+        self._connected_ever: set[int] = set()
         self._running = 0
         self.heartbeat: Heartbeat | None = None
 
@@ -153,6 +155,7 @@ class SendRun:
             for i in range(self.options.connections)
         ]
         self._running = len(threads)
+        self._alive = set(range(len(threads)))
         for thread in threads:
             thread.start()
         try:
@@ -173,7 +176,7 @@ class SendRun:
             report.failed -= self.ledger.requeue(self.breaker.rows)
         report.deferred = self.dispatcher.waiting
         report.slowdowns = self.throttle.slowdowns
-        report.connections = self.throttle.connections
+        report.connections = len(self._connected_ever)
         report.elapsed = time.monotonic() - self._started
         report.counts = self.ledger.counts()
         if self._error is not None:
@@ -213,15 +216,19 @@ class SendRun:
                 "lost touch with the database for most of the lease; nothing more was sent,"
                 " run send again"
             )
-        return index < self.throttle.connections or index == 0
+        with self._report_lock:
+            # Counted among the threads still going, so that one that stopped (a connection
+            # the server refused) leaves its place to the next.
+            rank = sum(1 for other in self._alive if other < index)
+        return rank < self.throttle.connections
 
     def connect(self, transport: Transport, index: int) -> bool:
         """Connect before a job is marked ``sending``, retrying a server that is down.
 
-        False: a server that refuses an extra connection (``421`` at the greeting: it allows
-        fewer than ``--connections``) is left with fewer, and this thread stops. The first
-        thread keeps trying while another is connected, and gives up (the server is down)
-        only when none is.
+        False: while another thread is connected, a server that refuses one more connection
+        (``421`` at the greeting: it allows fewer than ``--connections``) is left with fewer,
+        and this thread stops (the others take its message). With none connected, it tries
+        again, and gives up (the server is down) after ``max_attempts``.
         """
         attempt = 0
         while not transport.is_open:
@@ -229,21 +236,25 @@ class SendRun:
                 transport.open()
             except TransportError as exc:
                 attempt += 1
-                others = len(self._lanes_open - {index})
-                if exc.permanent or (attempt >= self.options.max_attempts and not others):
+                if exc.permanent:
                     raise SendError(f"{exc}; nothing more was sent, run send again") from exc
-                if index > 0:
-                    self.throttle.fewer(index)
+                with self._report_lock:
+                    others = bool(self._lanes_open - {index})
+                if others:
                     return False
-                time.sleep(backoff(min(attempt, 5), self.options.retry_backoff, 30.0))
+                if attempt >= self.options.max_attempts:
+                    raise SendError(f"{exc}; nothing more was sent, run send again") from exc
+                time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
                 continue
             with self._report_lock:
                 self._lanes_open.add(index)
+                self._connected_ever.add(index)
         return True
 
     def lane_ended(self, index: int) -> None:
         with self._report_lock:
             self._lanes_open.discard(index)
+            self._alive.discard(index)
 
     def verdict(self, job: Job, outcome: Outcome, counted: bool) -> tuple[Finished, float | None]:
         """What the ledger records for one attempt, and when to try again (``None``: never)."""
