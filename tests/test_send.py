@@ -231,6 +231,9 @@ def test_unreachable_server_stops_the_run_and_keeps_everyone_queued(cli, project
     result = cli("send", "so-1", "--transport", "smtp", "--yes")
     assert result.exit_code == 8
     assert "cannot connect" in result.stderr and "run send again" in result.stderr
+    # What is retried, how often, and when it stops: said at each try, not only at the end.
+    assert "trying again in" in result.stderr and "(try 2 of 3;" in result.stderr
+    assert "(try 3 of 3;" in result.stderr and "gave up after 3 tries" in result.stderr
     assert ledger_counts(cli)["queued"] == 8
 
 

@@ -79,6 +79,7 @@ def send_command(
             click.echo(f"{mark} {outcome.recipient}: {outcome.text}", err=True)
         return
     with SendRun(config, issue, options) as run:
+        run.notice = lambda text: click.echo(f"\n{text}", err=True)
         if retry_failed:
             click.echo(f"{run.retry('failed')} failed recipient(s) queued again", err=True)
         if retry_unknown:

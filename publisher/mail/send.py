@@ -68,6 +68,8 @@ class SendRun:
         self._connected_ever: set[int] = set()
         self._running = 0
         self.heartbeat: Heartbeat | None = None
+        # Where the run says what it is waiting for (the command line sets it).
+        self.notice: Callable[[str], None] = lambda text: None
 
     def __enter__(self) -> SendRun:
         store = open_store(self.config)
@@ -235,16 +237,20 @@ class SendRun:
             try:
                 transport.open()
             except TransportError as exc:
-                attempt += 1
-                if exc.permanent:
-                    raise SendError(f"{exc}; nothing more was sent, run send again") from exc
+                attempt, tries = attempt + 1, self.options.max_attempts
                 with self._report_lock:
                     others = bool(self._lanes_open - {index})
+                if exc.permanent or (attempt >= tries and not others):
+                    given_up = "" if exc.permanent else f"gave up after {tries} tries: "
+                    message = f"{exc}; {given_up}nothing more was sent, run send again"
+                    raise SendError(message) from exc
                 if others:
                     return False
-                if attempt >= self.options.max_attempts:
-                    raise SendError(f"{exc}; nothing more was sent, run send again") from exc
-                time.sleep(backoff(attempt, self.options.retry_backoff, 30.0))
+                wait = backoff(attempt, self.options.retry_backoff, 30.0)
+                # Said at once, not after minutes of a progress bar that does not move.
+                self.notice(f"{exc}; trying again in {wait:.1f}s (try {attempt + 1} of {tries};"
+                            " then the run stops, and nothing is lost)")  # fmt: skip
+                time.sleep(wait)
                 continue
             with self._report_lock:
                 self._lanes_open.add(index)
