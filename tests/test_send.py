@@ -327,3 +327,16 @@ def test_no_reply_after_the_message_is_tried_once_more_then_unknown(cli, project
         again = cli("send", "so-1", "--transport", "smtp", "--yes", "--retry-unknown")
     assert again.exit_code == 0 and "2 sent, 0 failed" in again.stderr
     assert len(handler.messages) == 6
+
+
+def test_nothing_is_sent_after_the_deadline(cli, project, issue):
+    write_settings(project)
+    late = cli("send", "so-1", "--yes", "--not-after", "2024-05-11T08:00+07:00")
+    assert late.exit_code == 8 and "the deadline 2024-05-11T08:00:00+07:00" in late.stderr
+    assert "Traceback" not in late.output
+    assert not (project / "outbox").exists() or not any((project / "outbox").rglob("*.eml"))
+    for bad in ("tomorrow", "2030-01-01T08:00"):
+        refused = cli("send", "so-1", "--yes", "--not-after", bad)
+        assert refused.exit_code == 2 and "--not-after" in refused.stderr
+    on_time = cli("send", "so-1", "--yes", "--not-after", "2999-01-01T00:00+00:00")
+    assert on_time.exit_code == 0, on_time.output

@@ -7,6 +7,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -46,6 +47,10 @@ from publisher.mail.transports import SENT, TRANSPORTS
     "may have arrived already).",
 )  # fmt: skip
 @click.option(
+    "--not-after", metavar="DATE_TIME",
+    help="Send nothing after this moment, with its zone (e.g. 2024-05-11T08:00+07:00).",
+)  # fmt: skip
+@click.option(
     "--rebuild", is_flag=True,
     help="Build the issue first (a build older than its sources is refused otherwise).",
 )  # fmt: skip
@@ -53,7 +58,8 @@ from publisher.mail.transports import SENT, TRANSPORTS
 def send_command(
     project: Project, issue: str, transport: str | None, to: tuple[str, ...],
     limit: int | None, rate: float | None, connections: int | None, yes: bool,
-    status: bool, retry_failed: bool, retry_unknown: bool, rebuild: bool,
+    status: bool, retry_failed: bool, retry_unknown: bool, not_after: str | None,
+    rebuild: bool,
 ) -> None:  # fmt: skip
     """Send the built ISSUE (a slug under build/, or a built folder) to the subscribers.
 
@@ -66,8 +72,10 @@ def send_command(
         _print_status(issue_status(config, issue))
         return
     options = SendOptions.from_config(
-        config, transport=transport, limit=limit, rate=rate, connections=connections
-    )
+        config, transport=transport, limit=limit, rate=rate, connections=connections,
+        not_after=_deadline(not_after),
+    )  # fmt: skip
+    options.check_deadline()
     if rebuild:
         from publisher.output.build import build_issue
 
@@ -105,6 +113,22 @@ def send_command(
     _print_verdict(whole)
     if not whole.complete:
         raise SystemExit(8)
+
+
+def _deadline(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "not an ISO 8601 date and time", param_hint="--not-after"
+        ) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(
+            "give its zone, like 2024-05-11T08:00+07:00", param_hint="--not-after"
+        )
+    return moment
 
 
 @contextlib.contextmanager

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from publisher.config import Config, check_value
-from publisher.errors import ConfigError
+from publisher.errors import ConfigError, SendError
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,26 @@ class SendOptions:
     max_attempts: int = 5
     retry_backoff: float = 30.0
     retry_backoff_max: float = 900.0
+    # Nothing is sent after this moment: a late rerun or a restored database must not mail an
+    # old issue.
+    not_after: datetime | None = None
+
+    def check_deadline(self) -> None:
+        """``SendError`` once ``not_after`` has passed."""
+        if self.not_after is not None and datetime.now(UTC) > self.not_after:
+            raise SendError(
+                f"the deadline {self.not_after.isoformat()} (--not-after) has passed: nothing"
+                " more is sent, and the rest stays queued"
+            )
 
     @classmethod
     def from_config(cls, config: Config, **overrides: object) -> SendOptions:
         table = config.table("send")
         values = {k: table[k] for k in ("transport", "rate", "connections", "max_attempts")}
         values |= {k: table[k] for k in ("retry_backoff", "retry_backoff_max")}
-        values |= {k: v for k, v in overrides.items() if v is not None}
-        options = cls(**values)
+        values |= {k: v for k, v in overrides.items() if v is not None and k != "not_after"}
+        deadline = overrides.get("not_after")
+        options = cls(**values, not_after=deadline if isinstance(deadline, datetime) else None)
         # The file's values were checked when it was read; options given on the command line
         # are checked here, by the same rules.
         problems = [p for k, v in values.items() if (p := check_value("send", k, v))]

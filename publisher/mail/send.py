@@ -68,8 +68,7 @@ class SendRun:
         self._connected_ever: set[int] = set()
         self._running = 0
         self.heartbeat: Heartbeat | None = None
-        # Where the run says what it is waiting for (the command line sets it).
-        self.notice: Callable[[str], None] = lambda text: None
+        self.notice: Callable[[str], None] = lambda text: None  # what the run waits for
 
     def __enter__(self) -> SendRun:
         store = open_store(self.config)
@@ -186,10 +185,8 @@ class SendRun:
         return report
 
     def _wait_for_threads(self) -> None:
-        """Until every sending thread has ended.
-
-        Not ``Thread.join``: on Python 3.11 and 3.12 a join interrupted by Ctrl-C can mark a
-        thread that is still running as stopped, and the run would close the ledger under it.
+        """Until every sending thread has ended. Not ``Thread.join``: on Python 3.11 and 3.12
+        a join cut by Ctrl-C can mark a running thread stopped (and the ledger close under it).
         """
         with self._ended:
             while self._running:
@@ -210,14 +207,19 @@ class SendRun:
     def may_send(self, index: int) -> bool:
         """Whether thread ``index`` may go on (a slow-down leaves fewer connections).
 
-        A sender whose heartbeat has not reached the database for most of its lease stops:
-        the other senders may be taking its rows over.
+        The run stops (each thread settling what it holds) past ``--not-after``, or when its
+        heartbeat has not reached the database for most of the lease (the other senders may
+        be taking its rows over).
         """
-        if self.heartbeat is not None and self.heartbeat.silent_for() > self.lease * 0.75:
-            raise SendError(
-                "lost touch with the database for most of the lease; nothing more was sent,"
-                " run send again"
-            )
+        try:
+            self.options.check_deadline()
+            if self.heartbeat is not None and self.heartbeat.silent_for() > self.lease * 0.75:
+                raise SendError("lost touch with the database for most of the lease; nothing"
+                                " more was sent, run send again")  # fmt: skip
+        except SendError as exc:
+            self._error = self._error or exc
+            self.dispatcher.stop()
+            return False
         with self._report_lock:
             # Counted among the threads still going, so that one that stopped (a connection
             # the server refused) leaves its place to the next.
@@ -225,12 +227,10 @@ class SendRun:
         return rank < self.throttle.connections
 
     def connect(self, transport: Transport, index: int) -> bool:
-        """Connect before a job is marked ``sending``, retrying a server that is down.
+        """Connect before a job is marked ``sending``; False: this thread stops.
 
-        False: while another thread is connected, a server that refuses one more connection
-        (``421`` at the greeting: it allows fewer than ``--connections``) is left with fewer,
-        and this thread stops (the others take its message). With none connected, it tries
-        again, and gives up (the server is down) after ``max_attempts``.
+        A refused connection while another thread is connected (the server allows fewer than
+        ``--connections``) stops this one; with none, it retries up to ``max_attempts``.
         """
         attempt = 0
         while not transport.is_open:
