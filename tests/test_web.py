@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socket
 import time
 import urllib.error
@@ -244,3 +245,24 @@ def test_the_serve_command(project, smtp):
     log = stderr.decode()
     assert f"serving on http://127.0.0.1:{port}/" in log and "POST 200" in log
     assert token not in log
+
+
+def test_a_taken_port_and_a_missing_base_url_are_clear(cli, project, smtp):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    assert result.exit_code == 1 and "cannot listen" in result.stderr
+    assert f"(127.0.0.1:{port})" in result.stderr and "Traceback" not in result.output
+    # Without [web] base_url a confirmation link cannot be made: nothing is recorded.
+    text = re.sub(r'base_url = "[^"]*"\n', "", settings(free_port(), smtp))
+    (project / "publisher.toml").write_text(text, encoding="utf-8")
+    service = Service(project, free_port())
+    try:
+        status, body, _ = request(service.url + "subscribe", form(email="a@example.org"))
+    finally:
+        service.close()
+    assert status == 503 and "<script" not in body
+    assert add_subscribers(project, []).get("a@example.org") is None
+    assert smtp.handler.messages == []

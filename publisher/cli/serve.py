@@ -28,6 +28,12 @@ def serve_command(project: Project, host: str, port: int) -> None:
     def ready(server: ThreadingServer) -> None:
         click.echo(f"serving on http://{host}:{server.server_port}/ (Ctrl-C to stop)", err=True)
 
+    if not config.table("web")["base_url"]:
+        click.echo(
+            "warning: [web] base_url is not set: subscribe answers with an error page until it"
+            " is (confirmation links need it)",
+            err=True,
+        )
     serve(
         app, host, port, timeout=float(config.table("web")["timeout"]),
         log=lambda line: click.echo(line, err=True), ready=ready,

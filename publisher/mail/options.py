@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from publisher.config import Config, check_value
@@ -50,7 +50,7 @@ class SendOptions:
 
 @dataclass
 class SendReport:
-    """What a run did, and the ledger's counts after it."""
+    """What a run did (the whole ledger is ``SendRun.status()``)."""
 
     sent: int = 0
     failed: int = 0
@@ -58,4 +58,3 @@ class SendReport:
     slowdowns: int = 0
     connections: int = 0  # at the end of the run (a server may allow fewer than asked)
     elapsed: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)

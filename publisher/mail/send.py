@@ -179,7 +179,6 @@ class SendRun:
         report.slowdowns = self.throttle.slowdowns
         report.connections = len(self._connected_ever)
         report.elapsed = time.monotonic() - self._started
-        report.counts = self.ledger.counts()
         if self._error is not None:
             raise self._error
         return report

@@ -67,15 +67,12 @@ def changed_sources(config: Config, manifest: dict[str, Any]) -> list[str]:
     recorded = manifest.get("sources")
     if not isinstance(recorded, dict):
         return ["(no record of its sources: built by an earlier publisher)"]
-    changed = [
-        key for key, digest in recorded.items()
-        if source_hashes(config, [source_path(config, key)]).get(key, "") != digest
-    ]  # fmt: skip
     theme = (manifest.get("issue") or {}).get("theme") or "default"
-    added = [
-        key for key in source_hashes(config, theme_files(theme, config)) if key not in recorded
-    ]
-    return changed + added
+    now = source_hashes(config, theme_files(theme, config))  # each file read once
+    added = [key for key in now if key not in recorded]
+    rest = [source_path(config, key) for key in recorded if key not in now]
+    now |= source_hashes(config, rest)
+    return [key for key, digest in recorded.items() if now.get(key, "") != digest] + added
 
 
 def source_hashes(config: Config, files: list[Path]) -> dict[str, str]:

@@ -119,6 +119,10 @@ class AudienceApp:
         if method != "POST":
             return self.page("200 OK", "subscribe", button="subscribe",
                              form=subscribe_fields(self.language))  # fmt: skip
+        if not self.base:
+            # A confirmation link needs the service's address: nothing is recorded without it.
+            log.error("subscribe refused: set [web] base_url (confirmation links need it)")
+            return self.page("503 Service Unavailable", "error")
         form = read_form(environ)
         try:
             email = normalise_email(form.get("email", ""))

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from publisher.errors import PublisherError
+
 
 class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True  # a stuck client never keeps the process from stopping
@@ -40,7 +42,11 @@ def serve(
 ) -> None:  # fmt: skip
     """Serve ``app`` until interrupted; ``ready`` is called once the socket listens."""
     handler = make_handler(timeout, log)
-    server = make_server(host, port, app, server_class=ThreadingServer, handler_class=handler)
+    try:
+        server = make_server(host, port, app, server_class=ThreadingServer, handler_class=handler)
+    except OSError as exc:  # the port is taken, or not ours to listen on
+        where = f"{host}:{port}"
+        raise PublisherError(f"cannot listen: {exc.strerror or exc}", where=where) from None
     with server, contextlib.suppress(KeyboardInterrupt):
         if ready is not None:
             ready(server)
