@@ -82,6 +82,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "port": (int, 0),
         "security": (str, "starttls"),
         "username": (str, ""),
+        # AUTH without TLS puts the password on the wire: only when asked for in so many words.
+        "allow_plaintext_auth": (bool, False),
         "timeout": ((int, float), 60.0),
     },
     "upload": {

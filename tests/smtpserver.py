@@ -175,5 +175,11 @@ class SmtpServer:
     def settings(self, **extra: object) -> str:
         """The ``[smtp]`` table pointing at this server."""
         lines = [f'host = "{self.host}"', f"port = {self.port}", f'security = "{self.security}"']
-        lines += [f"{k} = {v!r}".replace("'", '"') for k, v in extra.items()]
+        lines += [f"{k} = {_toml(v)}" for k, v in extra.items()]
         return "\n[smtp]\n" + "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value).replace("'", '"')

@@ -165,6 +165,35 @@ def test_smtp_over_tls_delivers_pipelined_messages_intact(project, security, tmp
     ]
 
 
+def test_logging_in_without_tls_is_refused_unless_allowed(project, monkeypatch):
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.smtpserver import RecordingHandler, SmtpServer
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    monkeypatch.setenv("PUBLISHER_SMTP_PASSWORD", "s3cret")
+    handler = RecordingHandler()
+    options = {"authenticator": authenticator, "auth_require_tls": False}
+    with SmtpServer(handler, **options) as server:
+        settings = project / "publisher.toml"
+        settings.write_text(server.settings(username="editor"), encoding="utf-8")
+        with pytest.raises(ConfigError) as error:
+            transport_factory("smtp", load_config(project))
+        problem = str(error.value)
+        assert "password in clear" in problem and "allow_plaintext_auth" in problem
+        assert handler.connections == 0  # refused before anything crossed the wire
+        settings.write_text(server.settings(username="editor", allow_plaintext_auth=True))
+        with transport_factory("smtp", load_config(project))() as transport:
+            outcomes = transport.send([message("a@example.org")])
+    assert outcomes[0].status == SENT
+    assert logins == [(b"editor", b"s3cret")]
+
+
 def test_smtp_without_8bitmime_and_an_unreachable_server(project):
     from tests.smtpserver import RecordingHandler, SmtpServer, free_port
 

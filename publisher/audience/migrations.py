@@ -256,9 +256,12 @@ def check_schema(store: Store) -> None:
         raise _too_new(store, version)
 
 
-def open_store(config: Config, url: str | None = None) -> Store:
-    """The project's store (``url`` overrides the settings), checked to be at the current schema."""
-    store = connect(url or database_url(config), config.project)
+def open_store(config: Config, url: str | None = None, *, readonly: bool = False) -> Store:
+    """The project's store (``url`` overrides the settings), checked to be at the current schema.
+
+    ``readonly``: nothing is written (see ``connect``).
+    """
+    store = connect(url or database_url(config), config.project, readonly=readonly)
     try:
         check_schema(store)
     except BaseException:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from publisher.config import Config, database_url_problem
 from publisher.errors import DatabaseError
@@ -169,15 +169,25 @@ class Store:
         self.close()
 
 
-def connect(url: str, project: Path) -> Store:
-    """Open a connection (a SQLite file is created); the schema is not looked at."""
+def connect(url: str, project: Path, *, readonly: bool = False) -> Store:
+    """Open a connection (a SQLite file is created); the schema is not looked at.
+
+    ``readonly``: for commands that only read (``send --status``, ``subscribers list``), which
+    must work on a database file or a login that may not write.
+    """
     problem = database_url_problem(url)
     if problem:
         where = ENV_URL if os.environ.get(ENV_URL) == url else "database.url"
         raise DatabaseError(f"invalid database URL: {problem}", where=where)
     if url.startswith("sqlite:"):
-        return _connect_sqlite(url, sqlite_path(url, project))
-    return _connect_postgresql(url)
+        path = sqlite_path(url, project)
+        if readonly and path.exists():
+            return _connect_sqlite_readonly(url, path)
+        return _connect_sqlite(url, path)
+    store = _connect_postgresql(url)
+    if readonly:
+        store.execute("SET default_transaction_read_only = on")
+    return store
 
 
 def _connect_sqlite(url: str, path: Path) -> Store:
@@ -190,6 +200,30 @@ def _connect_sqlite(url: str, path: Path) -> Store:
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"cannot open the database: {exc}", where=str(path)) from exc
     return Store("sqlite", conn, url, path)
+
+
+def _connect_sqlite_readonly(url: str, path: Path) -> Store:
+    """A read-only connection: no journal-mode change, nothing written.
+
+    A WAL database needs its ``-shm`` file; in a folder we may not write, where it cannot be
+    made, the file is opened as immutable (nobody can be writing it there either).
+    """
+    uri = f"file:{quote(str(path))}?mode=ro"
+    try:
+        conn = _sqlite_uri(uri)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = _sqlite_uri(uri + "&immutable=1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open the database: {exc}", where=str(path)) from exc
+    return Store("sqlite", conn, url, path)
+
+
+def _sqlite_uri(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
 
 
 def _connect_postgresql(url: str) -> Store:

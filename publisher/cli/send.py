@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from publisher.cli import Project, pass_project
+from publisher.config import Config
+from publisher.errors import DatabaseError, SendError
 from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.send import SendRun
 from publisher.mail.status import Status, issue_status
@@ -67,7 +69,17 @@ def send_command(
     and sends only to recipients not yet sent to. Unsubscribed and bounced subscribers are
     never sent to. Exit status 8 when some recipients failed.
     """
-    config = project.config
+    with _database_failures_stop_the_send():
+        _send(project.config, issue, transport, to, limit, rate, connections, yes, status,
+              retry_failed, retry_unknown, not_after, rebuild)  # fmt: skip
+
+
+def _send(
+    config: Config, issue: str, transport: str | None, to: tuple[str, ...],
+    limit: int | None, rate: float | None, connections: int | None, yes: bool,
+    status: bool, retry_failed: bool, retry_unknown: bool, not_after: str | None,
+    rebuild: bool,
+) -> None:  # fmt: skip
     if status:
         _print_status(issue_status(config, issue))
         return
@@ -113,6 +125,19 @@ def send_command(
     _print_verdict(whole)
     if not whole.complete:
         raise SystemExit(8)
+
+
+@contextlib.contextmanager
+def _database_failures_stop_the_send() -> Iterator[None]:
+    """A database that cannot be opened or written (read-only, disk full) is a failed send:
+    exit 8, like every other reason a send cannot start or go on."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise SendError(
+            f"{exc.message}; the send stopped: run it again once the database is fixed",
+            where=exc.where, problems=exc.problems,
+        ) from exc  # fmt: skip
 
 
 def _deadline(value: str | None) -> datetime | None:

@@ -20,8 +20,8 @@ STATUS = click.Choice(SUBSCRIBER_STATUSES)
 
 
 @contextmanager
-def _list(project: Project) -> Iterator[SubscriberList]:
-    with open_store(project.config) as store:
+def _list(project: Project, *, readonly: bool = False) -> Iterator[SubscriberList]:
+    with open_store(project.config, readonly=readonly) as store:
         yield SubscriberList(store)
 
 
@@ -57,7 +57,7 @@ def import_command(project: Project, csv_file: Path) -> None:
 @pass_project
 def list_command(project: Project, status: str | None) -> None:
     """List subscribers: email, status, language, name (``--status pending``: unconfirmed)."""
-    with _list(project) as subscribers:
+    with _list(project, readonly=True) as subscribers:
         for s in subscribers.all(status):
             click.echo(f"{s.email}\t{s.status}\t{s.language or '-'}\t{s.name}")
 
@@ -80,7 +80,7 @@ def unsubscribe_command(project: Project, email: str | None, token: str | None) 
 @pass_project
 def export_command(project: Project, status: str | None) -> None:
     """Write the list to stdout as CSV (the import format; cells are formula-safe)."""
-    with _list(project) as subscribers:
+    with _list(project, readonly=True) as subscribers:
         subscribers.export_csv(sys.stdout, status)
 
 

@@ -40,5 +40,5 @@ def issue_status(config: Config, issue: str) -> Status:
         slug = load_built_issue(config, issue).slug
     except SendError:
         slug = Path(issue).name.removesuffix(".yaml")  # the ledger outlives the build folder
-    with open_store(config) as store:
+    with open_store(config, readonly=True) as store:
         return ledger_status(Ledger(store, slug))

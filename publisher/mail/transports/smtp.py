@@ -59,6 +59,11 @@ class SmtpSettings:
             port = -1
         if port <= 0 or check_value("smtp", "port", port):
             problems.append(f"smtp.port: {values['port']!r} is not a port number")
+        if values["username"] and security == "none" and not table["allow_plaintext_auth"]:
+            problems.append(
+                "smtp.username: logging in without TLS would send the password in clear: set"
+                ' security = "starttls" or "tls" (or allow_plaintext_auth = true)'
+            )
         if problems:
             raise ConfigError("invalid SMTP settings", problems=problems)
         return cls(
@@ -234,6 +239,11 @@ class SmtpTransport(Transport):
                 in_flight, message = message, None  # lost in its own envelope: an attempt
             if in_flight is not None:
                 done.append((in_flight, replace(lost, recipient=in_flight.recipient)))
+        except BaseException:
+            # What stopped us mid-stream (a ledger that cannot be written) left commands out
+            # unanswered: a QUIT now would be read as message content, and wait for the timeout.
+            self._drop()
+            raise
         if any(outcome.code == 421 for _, outcome in done):
             self._drop()
         for left in (message, ahead):  # not offered: no attempt to count
