@@ -155,6 +155,7 @@ class Issue:
     base_url: str = ""
     newsletter: str = ""  # the newsletter's name ([newsletter] name), for mastheads
     list_id: str = ""  # the List-Id of the mailing list ([newsletter] list_id)
+    not_after: datetime | None = None  # nothing of it is sent after this moment
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -32,8 +32,10 @@ class RecordingHandler:
     """Records every message; ``faults[address]`` lists replies to give that address in turn.
 
     A fault is an SMTP reply (``"451 4.3.0 Try later"``) given to its RCPT, ``"data:<reply>"``
-    given after its DATA, or ``"drop"``: the connection is closed after its DATA, unanswered.
-    A 421 reply also closes the connection, as real servers do.
+    given after its DATA, ``"drop"``: the connection is closed after its DATA, unanswered, or
+    ``"cut"``: the connection is closed halfway through its content. A 421 reply also closes
+    the connection, as real servers do. ``burst(n, reply)`` gives the next ``n`` RCPTs,
+    whoever they are for, that reply.
     """
 
     def __init__(
@@ -59,6 +61,11 @@ class RecordingHandler:
         self.open_connections = 0
         self.turned_away = 0
         self.lock = threading.Lock()
+        self._burst: list[str] = []
+
+    def burst(self, count: int, reply: str) -> None:
+        with self.lock:
+            self._burst = [reply] * count
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -75,7 +82,7 @@ class RecordingHandler:
             faults = self.faults.get(address)
             if not faults:
                 return None
-            is_data = faults[0].startswith("data:") or faults[0] == "drop"
+            is_data = faults[0].startswith("data:") or faults[0] in ("drop", "cut")
             if is_data != (stage == "data"):
                 return None
             return faults.pop(0).removeprefix("data:")
@@ -83,7 +90,8 @@ class RecordingHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             self.attempts[address] += 1
-        fault = self._next_fault(address, "rcpt")
+            burst = self._burst.pop() if self._burst else None
+        fault = burst or self._next_fault(address, "rcpt")
         if fault:
             if fault.startswith("421"):
                 asyncio.get_running_loop().call_soon(server.transport.close)
@@ -147,6 +155,21 @@ class _LimitedSMTP(SMTP):
             self.event_handler.open_connections -= 1
         if not self.turned_away:
             super().connection_lost(exc)
+
+    async def smtp_DATA(self, arg):
+        handler, envelope = self.event_handler, self.envelope
+        rcpt = envelope.rcpt_tos[0] if envelope is not None and envelope.rcpt_tos else None
+        with handler.lock:
+            faults = handler.faults.get(rcpt) if rcpt else None
+            cut = bool(faults) and faults[0] == "cut"
+            if cut:
+                faults.pop(0)
+        if not cut:
+            return await super().smtp_DATA(arg)
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        await self._reader.readuntil(b"\r\n")  # the first line of the content, then gone
+        self.transport.close()
+        return None
 
 
 class _Controller(Controller):

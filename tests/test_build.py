@@ -51,7 +51,7 @@ def test_writes_every_output_and_a_manifest(config, project):
     assert set(manifest) == {"issue", "articles", "files", "email", "sources"}
     assert set(manifest["issue"]) == {
         "slug", "title", "number", "date", "language", "theme", "subject", "preheader",
-        "base_url", "web_url", "sender", "list_id",
+        "base_url", "web_url", "sender", "list_id", "not_after",
     }  # fmt: skip
     assert manifest["issue"]["date"] == "2017-08-14"
     assert manifest["issue"]["web_url"] == "https://news.example.org/issues/so-12/"

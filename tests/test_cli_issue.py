@@ -85,6 +85,7 @@ def test_show_json(cli, config):
             "reply_to": "desk@example.org",
         },
         "list_id": "ban-tin.news.example.org",
+        "not_after": None,
     }
     assert data["sections"] == [
         {

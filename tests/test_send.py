@@ -207,6 +207,42 @@ def test_a_lost_connection_costs_the_next_message_no_attempt(cli, project, issue
     assert set(attempts.values()) == {1}
 
 
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_connection_cut_halfway_through_a_message_costs_a_try_not_a_copy(
+    cli, project, issue, pipelining
+):
+    handler = RecordingHandler(pipelining=pipelining)
+    handler.faults["nguoi0001@example.org"] = ["cut"]
+    handler.faults["nguoi0003@example.org"] = ["cut", "cut"]  # max_attempts is 3
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes", "--connections", "2")
+        assert result.exit_code == 0, result.output
+        assert "8 sent, 0 failed" in result.stderr
+        rerun = cli("send", "so-1", "--transport", "smtp", "--yes")
+        assert rerun.exit_code == 0 and "nothing to send now" in rerun.stderr
+    assert handler.received_by() == dict.fromkeys(active(issue), 1)
+    with project_store(project) as store:
+        attempts = dict(store.rows("SELECT email, attempts FROM deliveries WHERE state = 'sent'"))
+    assert (attempts.pop("nguoi0001@example.org"), attempts.pop("nguoi0003@example.org")) == (2, 3)
+    assert set(attempts.values()) == {1}
+
+
+def test_a_burst_of_temporary_refusals_then_acceptance_reaches_everyone_once(cli, project, issue):
+    handler = RecordingHandler()
+    handler.burst(10, "451 4.7.1 Greylisted, please try again later")  # 8 recipients
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        result = cli("send", "so-1", "--transport", "smtp", "--yes", "--connections", "2")
+        assert result.exit_code == 0, result.output
+        assert "8 sent, 0 failed" in result.stderr
+        assert "the send is complete" in result.stderr
+        rerun = cli("send", "so-1", "--transport", "smtp", "--yes")
+        assert rerun.exit_code == 0 and "nothing to send now" in rerun.stderr
+    assert handler.received_by() == dict.fromkeys(active(issue), 1)
+    assert sum(handler.attempts.values()) == 8 + 10
+
+
 @pytest.mark.usefixtures("engine")
 def test_a_header_injection_fails_that_recipient_only(cli, project, issue):
     with project_store(project) as store:

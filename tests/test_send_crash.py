@@ -114,3 +114,36 @@ def test_ctrl_c_or_sigterm_records_every_message_in_flight(crash_project, signum
     received = handler.received_by()
     assert set(received) == active
     assert set(received.values()) == {1}  # the next run repeated nothing
+
+
+def test_ctrl_c_at_varied_moments_never_leaves_a_row_in_doubt(project):
+    make_build(project)
+    active = {s.email for s in add_subscribers(project, people(60)).all("active")}
+    handler = RecordingHandler(reply_delay=0.05)
+    # Each trial's signal comes once the server has this many more messages (0: once the
+    # sender has connected, before it has sent anything).
+    moments = [0, 1, 2, 3, 4, 6, 8]
+    with SmtpServer(handler) as server:
+        write_settings(project, server.settings())
+        for more in moments:
+            before, connected = len(handler.messages), handler.connections
+            process = start_send(project, 2)
+            deadline = time.monotonic() + 60
+            while process.poll() is None and (
+                handler.connections == connected or len(handler.messages) < before + more
+            ):
+                assert time.monotonic() < deadline, "the sender made no progress"
+                time.sleep(0.002)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+            assert process.returncode == 8, stderr.decode()
+            assert "Traceback" not in stderr.decode()
+            counts = ledger_counts(project)
+            assert counts["sending"] == 0  # every message in flight was settled
+            assert counts["sent"] == len(handler.messages)  # and every accepted one recorded
+        finish = start_send(project, 2)
+        _, stderr = finish.communicate(timeout=60)
+        assert finish.returncode == 0, stderr.decode()
+    received = handler.received_by()
+    assert set(received) == active
+    assert set(received.values()) == {1}  # no trial, nor the last run, repeated anyone

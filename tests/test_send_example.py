@@ -87,3 +87,34 @@ def test_a_build_older_than_its_sources_is_never_sent(project, cli, smtp_server)
     assert refused.exit_code == 8
     assert "changed since the build: templates/default/partials/footer.mjml" in refused.stderr
     assert "changed since the build: articles/xe-buyt-dien-ven-bien-da-nang.md" in refused.stderr
+
+
+def test_an_issue_file_deadline_stops_a_late_send(project, cli, smtp_server):
+    slug = example_project(project, smtp_server)
+    add_subscribers(project, [Subscriber(email="an@example.org", name="An")])
+    issue_file = project / "issues" / f"{slug}.yaml"
+    original = issue_file.read_text(encoding="utf-8")
+    for bad in ("2024-05-11", "2024-05-11T08:00", "soon"):
+        issue_file.write_text(original + f"not_after: {bad}\n", encoding="utf-8")
+        refused = cli("build", slug)
+        assert refused.exit_code == 6, refused.output
+        assert f"not_after: {bad} is not a date and time with its zone" in refused.stderr
+    line = len(original.splitlines()) + 1
+    assert f"line {line}: not_after" in refused.stderr
+    for late in ("2024-05-11T08:00:00+07:00", "2024-05-11T08:00+07:00"):  # YAML's and ISO's
+        issue_file.write_text(original + f"not_after: {late}\n", encoding="utf-8")
+        assert cli("build", slug).exit_code == 0
+        shown = cli("issue", "show", slug, "--json")
+        assert '"not_after": "2024-05-11T08:00:00+07:00"' in shown.stdout
+        for args in (["--yes"], ["--yes", "--rebuild"]):
+            refused = cli("send", slug, "--transport", "smtp", *args)
+            assert refused.exit_code == 8, refused.output
+            assert (
+                "the deadline 2024-05-11T08:00:00+07:00 (not_after in the issue file) has passed"
+                in refused.stderr
+            )
+    assert smtp_server.handler.messages == []
+    # --not-after replaces the file's deadline: the editor decides to send it after all.
+    sent = cli("send", slug, "--transport", "smtp", "--yes", "--not-after", "2999-01-01T00:00Z")
+    assert sent.exit_code == 0, sent.output
+    assert smtp_server.handler.received_by() == {"an@example.org": 1}

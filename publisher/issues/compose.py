@@ -73,6 +73,7 @@ class IssueDraft:
                 "web_url": issue.web_url,
                 "sender": asdict(issue.sender),
                 "list_id": issue.list_id,
+                "not_after": issue.not_after.isoformat() if issue.not_after else None,
             },
             "sections": [
                 {"title": s.title, "articles": [_entry_json(issue, e) for e in s.entries]}

@@ -7,6 +7,7 @@ library is ``compose``'s.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -24,7 +25,7 @@ from publisher.text import clean, nfc, slugify, suggest
 
 ISSUE_KEYS = (
     "title", "number", "date", "language", "theme", "subject", "preheader", "intro",
-    "sender", "base_url", "sections",
+    "sender", "base_url", "not_after", "sections",
 )  # fmt: skip
 SENDER_KEYS = tuple(f.name for f in fields(Sender))
 # Far beyond any newsletter, low enough that a file made by mistake is an error, not a hang.
@@ -136,6 +137,7 @@ def read_header(config: Config, data: Any, path: Path, problems: Problems) -> di
         "subject": text_field(data, "subject", problems) or title,
         "preheader": text_field(data, "preheader", problems),
         "intro": text_field(data, "intro", problems, multiline=True),
+        "not_after": _moment(data, "not_after", problems),
         "newsletter": clean(defaults["name"]),
         "list_id": clean(defaults["list_id"]),
     }
@@ -250,6 +252,24 @@ def _date(data: Any, problems: Problems) -> Date | None:
     except ValueError:
         problems.add(line_of(data, "date"), f"date: {value!s} is not a date like 2024-05-10")
         return None
+
+
+def _moment(data: Any, key: str, problems: Problems) -> datetime | None:
+    """A date and time with its zone (``2024-05-11T08:00+07:00``)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else None
+    if moment is None and not isinstance(value, Date | bool | int | float | list | dict):
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(str(value).strip())
+    if moment is None or moment.tzinfo is None:
+        problems.add(
+            line_of(data, key),
+            f"{key}: {value!s} is not a date and time with its zone, like 2024-05-11T08:00+07:00",
+        )
+        return None
+    return moment
 
 
 def line_of(mapping: Any, key: Any) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,18 @@ class BuiltIssue:
     @property
     def language(self) -> str:
         return str(self.issue.get("language") or "")
+
+    @property
+    def not_after(self) -> datetime | None:
+        """The issue file's ``not_after``: nothing of this issue is sent after it."""
+        value = self.issue.get("not_after")
+        try:
+            return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            raise SendError(
+                f"the manifest's not_after is not a date and time: {value!r}",
+                where=str(self.folder / "manifest.json"),
+            ) from None
 
 
 def check_current(config: Config, built: BuiltIssue) -> None:

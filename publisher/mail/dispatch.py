@@ -156,12 +156,6 @@ class Dispatcher:
             self.stopped = True
             self._cond.notify_all()
 
-    @property
-    def waiting(self) -> int:
-        """Jobs put back for a retry that this run did not get to."""
-        with self._cond:
-            return len(self._retries)
-
 
 class Breaker:
     """Stops a run whose first replies are mostly the same permanent refusal.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from publisher.config import Config, check_value
@@ -23,13 +23,14 @@ class SendOptions:
     # Nothing is sent after this moment: a late rerun or a restored database must not mail an
     # old issue.
     not_after: datetime | None = None
+    deadline_from: str = "--not-after"  # where ``not_after`` came from, for the message
 
     def check_deadline(self) -> None:
         """``SendError`` once ``not_after`` has passed."""
         if self.not_after is not None and datetime.now(UTC) > self.not_after:
             raise SendError(
-                f"the deadline {self.not_after.isoformat()} (--not-after) has passed: nothing"
-                " more is sent, and the rest stays queued"
+                f"the deadline {self.not_after.isoformat()} ({self.deadline_from}) has passed:"
+                " nothing more is sent, and the rest stays queued"
             )
 
     @classmethod
@@ -46,6 +47,12 @@ class SendOptions:
         if problems:
             raise ConfigError("invalid send options", problems=problems)
         return options
+
+    def with_issue_deadline(self, not_after: datetime | None) -> SendOptions:
+        """These options, with the issue file's ``not_after`` unless ``--not-after`` was given."""
+        if self.not_after is not None or not_after is None:
+            return self
+        return replace(self, not_after=not_after, deadline_from="not_after in the issue file")
 
 
 @dataclass

@@ -49,8 +49,9 @@ class SendRun:
     """
 
     def __init__(self, config: Config, issue: str, options: SendOptions):
-        self.options = options
         self.built: BuiltIssue = load_built_issue(config, issue)
+        self.options = options.with_issue_deadline(self.built.not_after)
+        self.options.check_deadline()
         check_current(config, self.built)
         self.settings = MessageSettings.from_config(config)
         self.factory = transport_factory(options.transport, config)
@@ -175,7 +176,6 @@ class SendRun:
         report = self._report
         if self.breaker.reply:  # not these recipients' fault: they stay in the queue
             report.failed -= self.ledger.requeue(self.breaker.rows)
-        report.deferred = self.dispatcher.waiting
         report.slowdowns = self.throttle.slowdowns
         report.connections = len(self._connected_ever)
         report.elapsed = time.monotonic() - self._started

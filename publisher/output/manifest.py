@@ -113,6 +113,7 @@ def build_manifest(
                 "reply_to": sender.reply_to,
             },
             "list_id": issue.list_id,
+            "not_after": issue.not_after.isoformat() if issue.not_after else None,
         },
         "articles": [
             {
