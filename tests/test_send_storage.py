@@ -7,9 +7,7 @@ with a limit on the size of the files it may write, which fails its writes as a 
 
 from __future__ import annotations
 
-import os
 import resource
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 from publisher.mail.ledger import Ledger
 from tests.conftest import PYTHON, subprocess_env
 from tests.mailkit import add_subscribers, make_build, people, project_store, write_settings
+from tests.permissions import publisher_as_user
 from tests.smtpserver import RecordingHandler, SmtpServer
 
 ACTIVE = 30
@@ -30,19 +29,6 @@ def publisher(project: Path, *args: str, **options: object) -> subprocess.Comple
     return subprocess.run(
         command, env=subprocess_env(), stdin=subprocess.DEVNULL, capture_output=True,
         text=True, timeout=120, check=False, **options,  # type: ignore[arg-type]
-    )  # fmt: skip
-
-
-def as_reader(project: Path, *args: str) -> subprocess.CompletedProcess:
-    """``publisher ARGS`` by a process that file permissions apply to, even under root."""
-    command = [PYTHON, "-m", "publisher", "--project", str(project), *args]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        assert setpriv, "util-linux's setpriv is needed to test permissions as root"
-        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", *command]
-    return subprocess.run(
-        command, env=subprocess_env(), stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=120, check=False,
     )  # fmt: skip
 
 
@@ -72,18 +58,18 @@ def read_only(sent_once):
 
 
 def test_status_and_the_list_are_read_from_a_read_only_database(read_only):
-    status = as_reader(read_only, "send", "so-1", "--status")
+    status = publisher_as_user(read_only, "send", "so-1", "--status")
     assert status.returncode == 0, status.stderr
     assert "sent       5" in status.stdout and "queued     25" in status.stdout
-    listed = as_reader(read_only, "subscribers", "list")
+    listed = publisher_as_user(read_only, "subscribers", "list")
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.splitlines()) == ACTIVE
-    exported = as_reader(read_only, "subscribers", "export")
+    exported = publisher_as_user(read_only, "subscribers", "export")
     assert exported.returncode == 0 and len(exported.stdout.splitlines()) == ACTIVE + 1
 
 
 def test_a_send_to_a_read_only_database_is_refused_clearly(read_only):
-    result = as_reader(read_only, "send", "so-1", "--transport", "memory", "--yes")
+    result = publisher_as_user(read_only, "send", "so-1", "--transport", "memory", "--yes")
     assert result.returncode == 8, result.stderr
     assert result.stderr.startswith("Error: cannot open the database: attempt to write a readonly")
     assert str(read_only / "publisher.db") in result.stderr and "Traceback" not in result.stderr
@@ -92,7 +78,7 @@ def test_a_send_to_a_read_only_database_is_refused_clearly(read_only):
 def test_a_read_only_send_lock_is_refused_clearly(sent_once):
     lock = sent_once / "publisher.db-send-so-1.lock"
     lock.chmod(0o444)
-    result = as_reader(sent_once, "send", "so-1", "--transport", "memory", "--yes")
+    result = publisher_as_user(sent_once, "send", "so-1", "--transport", "memory", "--yes")
     assert result.returncode == 8, result.stderr
     assert result.stderr.startswith("Error: cannot open the send lock: Permission denied")
     assert str(lock) in result.stderr and "Traceback" not in result.stderr
