@@ -306,6 +306,7 @@ def test_a_server_refusing_the_whole_list_stops_the_run_and_keeps_everyone_queue
         handler.faults.clear()
         again = cli("send", "so-1", "--transport", "smtp", "--yes")
     assert again.exit_code == 0 and "60 sent, 0 failed" in again.stderr
+    assert handler.received_by() == {f"nguoi{i:04d}@example.org": 1 for i in range(60)}
 
 
 def test_scattered_refusals_do_not_stop_a_run(cli, project):
@@ -331,6 +332,8 @@ def test_a_server_allowing_fewer_connections_gets_fewer_and_the_run_goes_on(cli,
             write_settings(project, server.settings())
             result = cli("send", f"so-{number}", "--transport", "smtp", "--yes",
                          "--connections", "4")  # fmt: skip
+            rerun = cli("send", f"so-{number}", "--transport", "smtp", "--yes")
+        assert rerun.exit_code == 0 and "nothing to send now" in rerun.stderr
         assert result.exit_code == 0, result.output
         assert "8 sent, 0 failed" in result.stderr
         assert re.search(r"the server took [12] connection\(s\), not 4", result.stderr)
