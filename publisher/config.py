@@ -86,6 +86,15 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "allow_plaintext_auth": (bool, False),
         "timeout": ((int, float), 60.0),
     },
+    # DKIM signing: on when domain is set. The private keys are files (or environment
+    # variables), never values in this file, which is kept in git.
+    "dkim": {
+        "domain": (str, ""),
+        "selector": (str, ""),
+        "key_file": (str, ""),
+        "ed25519_selector": (str, ""),
+        "ed25519_key_file": (str, ""),
+    },
     "upload": {
         "to": (str, ""),
         # Pages and the feed change when an issue is corrected or added: keep them fresh.

@@ -89,6 +89,7 @@ COMMANDS = {
     "serve": "publisher.cli.serve:serve_command",
     "upload": "publisher.cli.upload:upload_command",
     "database": "publisher.cli.database:database",
+    "dkim": "publisher.cli.dkim:dkim",
 }
 
 

@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from publisher.config import Config
 from publisher.errors import ConfigError
 from publisher.mail.built import BuiltIssue
+from publisher.mail.dkim import DkimSettings, Signer, body_hash, canonical_piece
 from publisher.mail.headers import HeaderError, address, check, then, unstructured
 from publisher.model import TOKENS
 from publisher.render.mime import MAX_LINE_OCTETS, encode_part
@@ -45,6 +46,7 @@ class MessageSettings:
     unsubscribe_url: str
     unsubscribe_mailto: str = ""
     name_fallback: str = ""
+    dkim: DkimSettings | None = None  # sign every message with these keys
 
     @classmethod
     def from_config(cls, config: Config) -> MessageSettings:
@@ -67,7 +69,7 @@ class MessageSettings:
             mailto += "?subject=unsubscribe%20{token}"
         if mailto and not mailto.startswith("mailto:"):
             mailto = "mailto:" + mailto
-        return cls(url, mailto, table["name_fallback"])
+        return cls(url, mailto, table["name_fallback"], DkimSettings.from_config(config))
 
 
 def _quoted_printable(data: bytes) -> bytes:
@@ -112,6 +114,7 @@ class _Part:
             for cte in ("7bit", "8bit", "quoted-printable", "base64")
         }
         self.slack = self._slack(body)
+        self._canonical: dict[str, list[bytes]] = {}  # literals canonicalised for DKIM, once
 
     def _slack(self, body: str) -> int:
         """The longest value (in bytes) every token can take before a line passes 998 octets."""
@@ -134,28 +137,46 @@ class _Part:
             return "8bit" if self.eight_bit else "quoted-printable"
         return cte
 
-    def _quoted_printable(self, values: tuple[bytes, ...]) -> bytes:
-        """The body from literals encoded at compile time and the values encoded now."""
-        out = [self.qp_literals[0]]
-        for i, slot in enumerate(self.slots):
-            out.append(_qp_segment(values[slot].replace(b"\r\n", b"\n")))
-            out.append(self.qp_literals[i + 1])
-        return b"".join(out)
+    def _canonical_literals(self, kind: str) -> list[bytes]:
+        found = self._canonical.get(kind)
+        if found is None:
+            source = self.qp_literals if kind == "qp" else self.crlf_literals
+            found = self._canonical[kind] = [canonical_piece(p) for p in source]
+        return found
 
-    def render(self, values: tuple[bytes, ...]) -> bytes:
-        """Headers and encoded body of this part with the values filled in."""
+    def render(self, values: tuple[bytes, ...], canonical: list[bytes] | None = None) -> bytes:
+        """Headers and encoded body of this part with the values filled in.
+
+        ``canonical``: for a DKIM body hash, the part's pieces canonicalised are added to it
+        (the literals' made once).
+        """
         cte = self._encoding(values)
         if cte == "quoted-printable" and self.cte == cte:
-            return self.headers[cte] + self._quoted_printable(values)
-        out = [self.crlf_literals[0]]
-        for i, slot in enumerate(self.slots):
-            out.append(values[slot])
-            out.append(self.crlf_literals[i + 1])
-        if cte in ("7bit", "8bit"):
-            return self.headers[cte] + b"".join(out)
-        data = b"".join(out).replace(b"\r\n", b"\n")
-        encode = _base64 if cte == "base64" else _quoted_printable
-        return self.headers[cte] + encode(data).replace(b"\n", b"\r\n")
+            literals, kind = self.qp_literals, "qp"
+            filled = [_qp_segment(values[slot].replace(b"\r\n", b"\n")) for slot in self.slots]
+        elif cte in ("7bit", "8bit"):
+            literals, kind = self.crlf_literals, "crlf"
+            filled = [values[slot] for slot in self.slots]
+        else:  # the values do not fit the part's encoding: the whole part is encoded again
+            out = [self.crlf_literals[0]]
+            for i, slot in enumerate(self.slots):
+                out += [values[slot], self.crlf_literals[i + 1]]
+            data = b"".join(out).replace(b"\r\n", b"\n")
+            encode = _base64 if cte == "base64" else _quoted_printable
+            body = self.headers[cte] + encode(data).replace(b"\n", b"\r\n")
+            if canonical is not None:
+                canonical.append(canonical_piece(body))
+            return body
+        pieces = [literals[0]]
+        for i, value in enumerate(filled):
+            pieces += [value, literals[i + 1]]
+        if canonical is not None:
+            canonical.append(self.headers[cte])  # canonical as written
+            done = self._canonical_literals(kind)
+            canonical.append(done[0])
+            for i, value in enumerate(filled):
+                canonical += [canonical_piece(value), done[i + 1]]
+        return self.headers[cte] + b"".join(pieces)
 
 
 class CompiledMessage:
@@ -191,14 +212,19 @@ class CompiledMessage:
             + (then(unstructured("List-Id", list_name), listed) if list_name else listed)
         )
         self._middle = "\r\n".join(middle)
-        self._tail = (
+        self._fixed_head = (
             f"List-Unsubscribe-Post: {ONE_CLICK}\r\nMIME-Version: 1.0\r\n"
-            f'Content-Type: multipart/alternative;\r\n boundary="{self.boundary}"\r\n\r\n'
-            f"--{self.boundary}\r\n"
-        ).encode("ascii")
+            f'Content-Type: multipart/alternative;\r\n boundary="{self.boundary}"\r\n'
+        )
+        self._start = f"\r\n--{self.boundary}\r\n".encode("ascii")  # the body's first line
+        self._tail = self._fixed_head.encode("ascii") + self._start
         self._between = f"\r\n--{self.boundary}\r\n".encode("ascii")
         self._end = f"\r\n--{self.boundary}--\r\n".encode("ascii")
         self._date_second, self._date = 0, ""
+        self.signer: Signer | None = None
+        if settings.dkim is not None:
+            settings.dkim.check_aligned(self.envelope_from)
+            self.signer = Signer(settings.dkim)
 
     def message_id(self, email: str) -> str:
         """``<hash@domain>`` from issue and recipient: the same on every retry of one message."""
@@ -235,13 +261,25 @@ class CompiledMessage:
             raise HeaderError("the recipient's name contains the MIME boundary")
         plain = (name.encode("utf-8"), email.encode("ascii"), url.encode("ascii"))
         escaped = tuple(html.escape(v, quote=True).encode("utf-8") for v in (name, email, url))
-        return b"".join(
-            (
-                head.encode("ascii"),
-                self._tail,
-                self.text.render(plain),
-                self._between,
-                self.html.render(escaped),
-                self._end,
+        if self.signer is None:
+            return b"".join(
+                (
+                    head.encode("ascii"),
+                    self._tail,
+                    self.text.render(plain),
+                    self._between,
+                    self.html.render(escaped),
+                    self._end,
+                )
             )
+        canonical = [self._start[2:]]  # the body starts after the blank line
+        text = self.text.render(plain, canonical)
+        canonical.append(self._between)
+        rich = self.html.render(escaped, canonical)
+        canonical.append(self._end)
+        signature = self.signer.fields(
+            head + self._fixed_head, body_hash(canonical), self._date_second
+        )
+        return b"".join(
+            (signature, head.encode("ascii"), self._tail, text, self._between, rich, self._end)
         )

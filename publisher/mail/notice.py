@@ -14,6 +14,7 @@ from email.utils import format_datetime, make_msgid
 
 from publisher.config import Config
 from publisher.errors import SendError
+from publisher.mail.dkim import DkimSettings, Signer
 from publisher.mail.transports import SENT, Envelope, transport_factory
 
 TEXTS = {
@@ -70,7 +71,11 @@ def confirmation_message(
         greeting=f" {name}" if name else "", name=title, days=f"{days:g}", link=link
     )
     message.set_content(body, cte="quoted-printable")
-    return sender, message.as_bytes()
+    dkim = DkimSettings.from_config(config)
+    if dkim is None:
+        return sender, message.as_bytes()
+    dkim.check_aligned(sender)
+    return sender, Signer(dkim).sign(message.as_bytes())
 
 
 def send_confirmation(
