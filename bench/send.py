@@ -2,6 +2,7 @@
 
     python bench/send.py [--subscribers 10000 100000] [--connections 4]
                          [--database postgresql://USER@HOST/DB | --postgres]
+                         [--dkim rsa ed25519]
 
 Builds the example issue when the build step and an example issue exist (else a generated
 issue of realistic size), generates subscribers, runs ``publisher send --transport smtp`` in a
@@ -15,6 +16,10 @@ With ``--database URL`` (an empty PostgreSQL database: the bench deletes its row
 ``--postgres`` (a throwaway PostgreSQL cluster, as the tests start), the same send also runs
 with the ledger in PostgreSQL, by one sender and by two sharing the send, beside the SQLite run
 and in the same invocation; the ratios compare them with the SQLite ledger.
+
+With ``--dkim rsa`` (an RSA-2048 key) and/or ``--dkim ed25519``, the SQLite send also runs with
+every message DKIM-signed, in the same invocation, and the cost of signing one message is
+measured in this process (render with and without the signature).
 """
 
 from __future__ import annotations
@@ -147,6 +152,50 @@ def add_subscribers(project: Path, url: str, count: int) -> None:
         )
 
 
+SETTINGS = (
+    '[send]\nunsubscribe_url = "https://news.example.org/unsubscribe/{token}"\n'
+    'unsubscribe_mailto = "mailto:unsubscribe@news.example.org?subject={token}"\n'
+)
+
+
+def write_settings(project: Path, dkim: str | None) -> None:
+    """publisher.toml, signing with a key of ``dkim``'s kind (made once) or not at all."""
+    text = SETTINGS
+    if dkim is not None:
+        from publisher.mail.dkim import write_key_pair
+
+        key = project / ".dkim" / f"bench-{dkim}.private.pem"
+        if not key.exists():
+            write_key_pair(key.parent, f"bench-{dkim}", dkim)
+        text += (
+            f'[dkim]\ndomain = "news.example.org"\nselector = "bench-{dkim}"\nkey_file = "{key}"\n'
+        )
+    (project / "publisher.toml").write_text(text, encoding="utf-8")
+
+
+def signing_cost(project: Path, slug: str, dkim: str, count: int = 300) -> float:
+    """Milliseconds that signing adds to making one message, in this process."""
+    from publisher.config import load_config
+    from publisher.mail.built import load_built_issue
+    from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
+
+    times = []
+    for kind in (None, dkim):
+        write_settings(project, kind)
+        config = load_config(project)
+        message = CompiledMessage(
+            load_built_issue(config, slug), MessageSettings.from_config(config), eight_bit=True
+        )
+        recipients = [Recipient(f"nguoi{i}@example.net", f"Nguyễn Văn {i}", "t" * 32)
+                      for i in range(count)]  # fmt: skip
+        start = time.perf_counter()
+        for recipient in recipients:
+            message.render(recipient)
+        times.append((time.perf_counter() - start) / count * 1000)
+    write_settings(project, None)
+    return times[1] - times[0]
+
+
 def message_size(project: Path, slug: str) -> int:
     from publisher.config import load_config
     from publisher.mail.built import load_built_issue
@@ -248,6 +297,10 @@ def main() -> None:
     parser.add_argument(
         "--postgres", action="store_true", help="A throwaway PostgreSQL cluster (Debian's)."
     )
+    parser.add_argument(
+        "--dkim", nargs="+", choices=["rsa", "ed25519"], default=[],
+        help="Also send with every message signed by a key of this kind (SQLite ledger).",
+    )  # fmt: skip
     args = parser.parse_args()
     cluster = None
     if args.postgres and not args.database:
@@ -275,23 +328,26 @@ def bench(args: argparse.Namespace) -> None:
         time.sleep(0.3)
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp)
-            (project / "publisher.toml").write_text(
-                '[send]\nunsubscribe_url = "https://news.example.org/unsubscribe/{token}"\n'
-                'unsubscribe_mailto = "mailto:unsubscribe@news.example.org?subject={token}"\n',
-                encoding="utf-8",
-            )
+            write_settings(project, None)
             slug = prepare_issue(project)
             size = message_size(project, slug)
             print(f"encoded message: {size} bytes (8bit), connections: {args.connections}")
+            for kind in args.dkim:
+                cost = signing_cost(project, slug, kind)
+                print(f"DKIM {kind}: signing adds {cost:.3f} ms to making one message")
             sqlite = f"sqlite:///{project / 'publisher.db'}"
-            ledgers = [("SQLite", sqlite, 1)]
+            # (name, ledger URL, senders, DKIM key kind)
+            ledgers: list[tuple[str, str, int, str | None]] = [("SQLite", sqlite, 1, None)]
+            ledgers += [(f"SQLite, DKIM {kind}", sqlite, 1, kind) for kind in args.dkim]
             if args.database:
-                ledgers += [("PostgreSQL", args.database, 1), ("PostgreSQL", args.database, 2)]
+                ledgers += [("PostgreSQL", args.database, 1, None)]
+                ledgers += [("PostgreSQL", args.database, 2, None)]
             for count in args.subscribers:
                 runs: dict[int, list[tuple[float, float, int]]] = {}
                 sources = []
                 for _ in range(args.repeat):
-                    for index, (_, url, senders) in enumerate(ledgers):
+                    for index, (_, url, senders, dkim) in enumerate(ledgers):
+                        write_settings(project, dkim)
                         add_subscribers(project, url, count)
                         run = run_ours(project, slug, port, args.connections, url, senders)
                         runs.setdefault(index, []).append(run)
@@ -300,7 +356,7 @@ def bench(args: argparse.Namespace) -> None:
                 base = count / min(runs[0])[0]
                 print(f"{count:>7} subscribers, smtp-source {theirs:7.0f} msg/s"
                       f" (best of {args.repeat}):")  # fmt: skip
-                for index, (name, _, senders) in enumerate(ledgers):
+                for index, (name, _, senders, _) in enumerate(ledgers):
                     send_s, wall_s, _ = min(runs[index])
                     ours = count / send_s
                     who = "1 sender" if senders == 1 else f"{senders} senders sharing the send"

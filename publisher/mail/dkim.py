@@ -45,7 +45,9 @@ SELECTOR = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9
 
 def canonical_piece(data: bytes) -> bytes:
     """Relaxed body canonicalisation of a piece of a body (the joins are ``body_hash``'s)."""
-    return _WSP.sub(b" ", data).replace(b" \r\n", b"\r\n")
+    if b"  " in data or b"\t" in data:
+        data = _WSP.sub(b" ", data)
+    return data.replace(b" \r\n", b"\r\n")
 
 
 def canonical_body(data: bytes) -> bytes:
@@ -79,9 +81,19 @@ def body_hash(pieces: Iterable[bytes]) -> bytes:
 
 def canonical_header(field: str) -> str:
     """Relaxed header canonicalisation of one ``Name: value`` field (no line break at the end)."""
-    name, _, value = _FOLD.sub("", field).partition(":")
-    value = _WSP_TEXT.sub(" ", value).strip(" ")
-    return f"{name.strip().lower()}:{value}"
+    if "\r\n" in field or "\t" in field or "  " in field:
+        field = _WSP_TEXT.sub(" ", _FOLD.sub("", field))
+    name, _, value = field.partition(":")
+    return f"{name.strip().lower()}:{value.strip(' ')}"
+
+
+def _canonical_fields(head: str) -> dict[str, str]:
+    """Each field of a header block by its lower-case name, canonical (the first of a name)."""
+    found: dict[str, str] = {}
+    for field in _FIELD_END.split(head.rstrip("\r\n")) if head else ():
+        name = field.partition(":")[0].strip().lower()
+        found.setdefault(name, canonical_header(field))
+    return found
 
 
 @dataclass(frozen=True)
@@ -230,36 +242,52 @@ class Signer:
 
     def __init__(self, settings: DkimSettings):
         self.settings = settings
+        # The header fields every message of an issue shares, canonicalised once.
+        self._fixed: dict[str, dict[str, str]] = {}
+        self._h: dict[tuple[str, ...], tuple[str, str]] = {}
 
-    def fields(self, head: str, digest: bytes, now: int) -> bytes:
-        """The DKIM-Signature fields (CRLF-ended) for a message's ``head`` and body hash."""
-        present: dict[str, str] = {}
-        for field in _FIELD_END.split(head.rstrip("\r\n")):
-            name = field.partition(":")[0].strip().lower()
-            present.setdefault(name, field)  # one of each in our messages; the first, if not
-        names = [n for n in SIGNED if n.lower() in present]
-        names += [n for n in OVERSIGNED if n.lower() in present]
-        signed = "".join(
-            canonical_header(present[n.lower()]) + "\r\n" for n in dict.fromkeys(names)
-        )
-        h = _fold_list([n.lower() for n in names])
+    def fields(self, head: str, digest: bytes, now: int, fixed: str = "") -> bytes:
+        """The DKIM-Signature fields (CRLF-ended) for a message's header fields and body hash.
+
+        ``fixed``: fields that are the same in many messages (their canonical forms are kept);
+        ``head``: the others.
+        """
+        present = self._fixed.get(fixed)
+        if present is None:
+            present = self._fixed[fixed] = _canonical_fields(fixed)
+            if len(self._fixed) > 8:  # one issue's messages share a few; never a growing heap
+                self._fixed.clear()
+        present = {**present, **_canonical_fields(head)}
+        names = tuple(n for n in SIGNED if n.lower() in present)
+        found = self._h.get(names)
+        if found is None:
+            listed = [n.lower() for n in (*names, *(n for n in OVERSIGNED if n in names))]
+            folded = _fold_list(listed)
+            found = self._h[names] = (folded, folded.replace("\r\n ", " "))
+        h, h_canonical = found
+        signed = "".join(present[n.lower()] + "\r\n" for n in names)
         bh = base64.b64encode(digest).decode("ascii")
         out = []
         for key in self.settings.keys:
-            field = (
-                f"DKIM-Signature: v=1; a={key.algorithm}; c=relaxed/relaxed;"
-                f" d={self.settings.domain}; s={key.selector};\r\n t={now};"
-                f" h={h};\r\n bh={bh};\r\n b="
+            # Written folded; its canonical form is the same with each fold a single space.
+            tags = (
+                f"v=1; a={key.algorithm}; c=relaxed/relaxed; d={self.settings.domain};"
+                f" s={key.selector};", f" t={now}; h=", ";", f" bh={bh};", " b="
+            )  # fmt: skip
+            canonical = f"dkim-signature:{tags[0]}{tags[1]}{h_canonical}{tags[2]}{tags[3]}{tags[4]}"
+            signature = key.sign((signed + canonical).encode("utf-8"))
+            value = base64.b64encode(signature).decode("ascii")
+            out.append(
+                f"DKIM-Signature: {tags[0]}\r\n{tags[1]}{h}{tags[2]}\r\n{tags[3]}\r\n{tags[4]}"
+                f"{_fold_base64(value)}\r\n"
             )
-            signature = key.sign((signed + canonical_header(field)).encode("utf-8"))
-            out.append(field + _fold_base64(base64.b64encode(signature).decode("ascii")))
-        return "".join(f"{f}\r\n" for f in out).encode("utf-8")
+        return "".join(out).encode("utf-8")
 
     def sign(self, message: bytes) -> bytes:
         """A whole message (CRLF line ends) with its DKIM-Signature fields at the top."""
         head, _, body = message.partition(b"\r\n\r\n")
         digest = hashlib.sha256(canonical_body(body)).digest()
-        fields = self.fields(head.decode("ascii") + "\r\n", digest, int(time.time()))
+        fields = self.fields(head.decode("ascii"), digest, int(time.time()))
         return fields + message
 
 

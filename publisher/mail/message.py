@@ -225,6 +225,9 @@ class CompiledMessage:
         if settings.dkim is not None:
             settings.dkim.check_aligned(self.envelope_from)
             self.signer = Signer(settings.dkim)
+        # The fields every recipient's message shares; ``render`` makes the others.
+        self._signed_fixed = f"{self._from}\r\n{self._subject}\r\n{self._middle}\r\n"
+        self._signed_fixed += self._fixed_head
 
     def message_id(self, email: str) -> str:
         """``<hash@domain>`` from issue and recipient: the same on every retry of one message."""
@@ -251,9 +254,10 @@ class CompiledMessage:
         unsubscribe = f"<{url}>"
         if self.settings.unsubscribe_mailto:
             unsubscribe += f",\r\n <{self.settings.unsubscribe_mailto.replace('{token}', token)}>"
+        message_id = self.message_id(email)
         head = (
             f"Date: {self._now()}\r\n{self._from}\r\nTo: {to}\r\n{self._subject}\r\n"
-            f"Message-ID: {self.message_id(email)}\r\n{self._middle}\r\n"
+            f"Message-ID: {message_id}\r\n{self._middle}\r\n"
             f"List-Unsubscribe: {unsubscribe}\r\n"
         )
         name = recipient.name or self.fallback
@@ -277,8 +281,12 @@ class CompiledMessage:
         canonical.append(self._between)
         rich = self.html.render(escaped, canonical)
         canonical.append(self._end)
+        varying = (
+            f"Date: {self._date}\r\nTo: {to}\r\nMessage-ID: {message_id}\r\n"
+            f"List-Unsubscribe: {unsubscribe}\r\n"
+        )
         signature = self.signer.fields(
-            head + self._fixed_head, body_hash(canonical), self._date_second
+            varying, body_hash(canonical), self._date_second, fixed=self._signed_fixed
         )
         return b"".join(
             (signature, head.encode("ascii"), self._tail, text, self._between, rich, self._end)
