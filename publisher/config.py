@@ -67,6 +67,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # permanent (5xx) refusal: the server is refusing the list. 0 turns it off.
         "breaker_window": (int, 50),
         "breaker_share": ((int, float), 0.9),
+        # Read the sender's DNS records (`publisher check dns`) before sending over SMTP or SES,
+        # and warn of what is wrong; never stops a send.
+        "dns_preflight": (bool, True),
     },
     "web": {
         # Where ``publisher serve`` (or the WSGI application) answers, ending in "/": links in

@@ -83,3 +83,9 @@ class DatabaseError(PublisherError):
     """Raised by ``audience`` when the database cannot be reached, or its schema is not current."""
 
     exit_code = 11
+
+
+class DnsError(PublisherError):
+    """Raised by the DNS checks when no name server answers (offline): nothing was checked."""
+
+    exit_code = 12

@@ -40,6 +40,7 @@ unsubscribe_mailto = "mailto:unsubscribe@news.example.org?subject=unsubscribe-{t
 retry_backoff = 0.05
 retry_backoff_max = 0.2
 max_attempts = 3
+dns_preflight = false
 """
 
 

@@ -14,7 +14,7 @@ import click
 
 from publisher.cli import Project, pass_project
 from publisher.config import Config
-from publisher.errors import DatabaseError, SendError
+from publisher.errors import ConfigError, DatabaseError, SendError
 from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.send import SendRun
 from publisher.mail.status import Status, issue_status
@@ -93,6 +93,8 @@ def _send(
 
         result = build_issue(config, Path(issue).name.removesuffix(".yaml"))
         click.echo(f"built {result.out}", err=True)
+    if config.table("send")["dns_preflight"] and options.transport in ("smtp", "ses"):
+        _dns_preflight(config, issue, options.transport)
     if to:
         for outcome in send_test_copy(config, issue, to, options.transport):
             mark = "sent  " if outcome.status == SENT else "FAILED"
@@ -138,6 +140,30 @@ def _database_failures_stop_the_send() -> Iterator[None]:
             f"{exc.message}; the send stopped: run it again once the database is fixed",
             where=exc.where, problems=exc.problems,
         ) from exc  # fmt: skip
+
+
+def _dns_preflight(config: Config, issue: str, transport: str) -> None:
+    """What is wrong with the sender's DNS records, as warnings: it never stops a send."""
+    from publisher.errors import DnsError
+    from publisher.mail.built import load_built_issue
+    from publisher.mail.dns import Resolver
+    from publisher.mail.preflight import check_dns
+
+    try:
+        sender = load_built_issue(config, issue).sender.get("from_email", "")
+        report = check_dns(config, from_email=sender, transport=transport,
+                           resolver=Resolver(timeout=2.0))  # fmt: skip
+    except (DnsError, ConfigError) as exc:
+        click.echo(f"warning: the DNS records were not checked: {exc}", err=True)
+        return
+    except SendError:
+        return  # not built: said below, where the send stops
+    shown = [f for f in report.findings if f.severity != "ok"]
+    for finding in shown:
+        click.echo(f"warning: DNS {finding.check} {finding.name}: {finding.message}"
+                   f" ({finding.severity})", err=True)  # fmt: skip
+    if shown:
+        click.echo("  `publisher check dns` says what to publish instead", err=True)
 
 
 def _deadline(value: str | None) -> datetime | None:
