@@ -89,6 +89,12 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "allow_plaintext_auth": (bool, False),
         "timeout": ((int, float), 60.0),
     },
+    # Amazon SES (``--transport ses``); credentials and endpoint from the AWS variables.
+    "ses": {
+        "region": (str, ""),
+        # Its event destinations publish bounces and complaints (to SNS, for example).
+        "configuration_set": (str, ""),
+    },
     # DKIM signing: on when domain is set. The private keys are files (or environment
     # variables), never values in this file, which is kept in git.
     "dkim": {
@@ -179,7 +185,7 @@ CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
         "segmenter": _one_of("auto", "plain", "underthesea"),
     },
     "send": {
-        "transport": _one_of("maildir", "smtp", "memory"),
+        "transport": _one_of("maildir", "smtp", "memory", "ses"),
         "unsubscribe_url": _unsubscribe_url,
         "unsubscribe_mailto": _link,
         "rate": _at_least(0),

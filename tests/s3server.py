@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -61,3 +62,42 @@ def s3_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
         yield server
     finally:
         server.stop()
+
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+@contextmanager
+def ses_server(monkeypatch: pytest.MonkeyPatch, *, rate: float = 50.0) -> Iterator[S3Server]:
+    """moto's server as Amazon SES (``AWS_ENDPOINT_URL``), the test domains verified.
+
+    moto's accounts allow one message a second; ``rate`` is this account's instead, as an
+    account's limit is raised on request.
+    """
+    import boto3
+    from moto.ses import models
+
+    class Quota(models.SESQuota):
+        def __init__(self, sent: int):
+            super().__init__(sent)
+            self.max_send_rate = rate
+
+    monkeypatch.setattr(models, "SESQuota", Quota)
+    with s3_server(monkeypatch) as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        # moto keeps its accounts in this process: start from an empty one (moto's reset API).
+        urllib.request.urlopen(
+            urllib.request.Request(f"{server.url}/moto-api/reset", b"", method="POST")
+        )
+        client = boto3.client("sesv2", endpoint_url=server.url, region_name="us-east-1")
+        for domain in ("news.example.org", "example.org"):
+            client.create_email_identity(EmailIdentity=domain)
+        yield server
+
+
+def ses_sent() -> list[tuple[str, bytes]]:
+    """(recipient, bytes) of every message moto's SES took, in order."""
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[ACCOUNT]["us-east-1"]
+    return [(m.destinations[0], m.raw_data.encode("utf-8")) for m in backend.sent_messages]

@@ -240,8 +240,9 @@ def alignment_problem(domain: str, from_email: str) -> str | None:
 class Signer:
     """Makes the DKIM-Signature fields of messages, one per key."""
 
-    def __init__(self, settings: DkimSettings):
+    def __init__(self, settings: DkimSettings, *, unsigned: tuple[str, ...] = ()):
         self.settings = settings
+        self.signed = tuple(n for n in SIGNED if n not in unsigned)
         # The header fields every message of an issue shares, canonicalised once.
         self._fixed: dict[str, dict[str, str]] = {}
         self._h: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -258,7 +259,7 @@ class Signer:
             if len(self._fixed) > 8:  # one issue's messages share a few; never a growing heap
                 self._fixed.clear()
         present = {**present, **_canonical_fields(head)}
-        names = tuple(n for n in SIGNED if n.lower() in present)
+        names = tuple(n for n in self.signed if n.lower() in present)
         found = self._h.get(names)
         if found is None:
             listed = [n.lower() for n in (*names, *(n for n in OVERSIGNED if n in names))]

@@ -183,8 +183,10 @@ class CompiledMessage:
     """An issue's message with everything but the recipient's values prepared once."""
 
     def __init__(
-        self, built: BuiltIssue, settings: MessageSettings, *, eight_bit: bool, test: bool = False
-    ):
+        self, built: BuiltIssue, settings: MessageSettings, *, eight_bit: bool, test: bool = False,
+        unsigned: tuple[str, ...] = (),
+    ):  # fmt: skip
+        """``unsigned``: header fields a DKIM signature must not cover (the transport's)."""
         self.slug = built.slug
         self.settings = settings
         self.test = test
@@ -224,7 +226,7 @@ class CompiledMessage:
         self.signer: Signer | None = None
         if settings.dkim is not None:
             settings.dkim.check_aligned(self.envelope_from)
-            self.signer = Signer(settings.dkim)
+            self.signer = Signer(settings.dkim, unsigned=unsigned)
         # The fields every recipient's message shares; ``render`` makes the others.
         self._signed_fixed = f"{self._from}\r\n{self._subject}\r\n{self._middle}\r\n"
         self._signed_fixed += self._fixed_head

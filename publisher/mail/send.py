@@ -59,7 +59,7 @@ class SendRun:
         self.lease = float(config.table("send")["lease"])
         self.ledger: Ledger | None = None
         self.lock: SendLock | None = None
-        self._messages: dict[bool, CompiledMessage] = {}
+        self._messages: dict[tuple[bool, tuple[str, ...]], CompiledMessage] = {}
         self._report = SendReport()
         self._report_lock = threading.Lock()
         self._error: BaseException | None = None
@@ -127,13 +127,13 @@ class SendRun:
         todo = counts["queued"] + counts["sending"]
         return min(todo, self.options.limit) if self.options.limit is not None else todo
 
-    def message(self, eight_bit: bool) -> CompiledMessage:
-        """The compiled message for transports with (or without) 8BITMIME, made once each."""
-        if eight_bit not in self._messages:
-            self._messages[eight_bit] = CompiledMessage(
-                self.built, self.settings, eight_bit=eight_bit
+    def message(self, eight_bit: bool, unsigned: tuple[str, ...] = ()) -> CompiledMessage:
+        """The compiled message for a transport's 8BITMIME and unsigned headers, made once."""
+        if (eight_bit, unsigned) not in self._messages:
+            self._messages[eight_bit, unsigned] = CompiledMessage(
+                self.built, self.settings, eight_bit=eight_bit, unsigned=unsigned
             )
-        return self._messages[eight_bit]
+        return self._messages[eight_bit, unsigned]
 
     def run(self, progress: Progress | None = None) -> SendReport:
         """Send to every pending recipient; returns when done (or raises what stopped it)."""
@@ -363,7 +363,7 @@ class _Lane:
     def envelope(self, job: Job) -> Envelope | None:
         """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
         self.run.throttle.wait()
-        message = self.run.message(self.transport.eight_bit)
+        message = self.run.message(self.transport.eight_bit, self.transport.unsigned_headers)
         try:
             data = message.render(job.recipient)
         except HeaderError as exc:

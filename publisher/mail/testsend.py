@@ -33,7 +33,10 @@ def send_test_copy(
             recipients.append(Recipient(email, known.name if known else "", "test-send-token"))
     outcomes = []
     with transport_factory(transport, config)() as sender:
-        message = CompiledMessage(built, settings, eight_bit=sender.eight_bit, test=True)
+        message = CompiledMessage(
+            built, settings, eight_bit=sender.eight_bit, test=True,
+            unsigned=sender.unsigned_headers,
+        )  # fmt: skip
         for recipient in recipients:
             data = message.render(recipient)
             envelope = Envelope(message.envelope_from, recipient.email, data)

@@ -20,12 +20,14 @@ from publisher.mail.transports.base import (
 )
 from publisher.mail.transports.maildir import MaildirTransport
 from publisher.mail.transports.memory import MemoryTransport
+from publisher.mail.transports.ses import SesTransport, account_from_config
 from publisher.mail.transports.smtp import SmtpTransport
 
-TRANSPORTS: dict[str, type[MaildirTransport | MemoryTransport | SmtpTransport]] = {
+TRANSPORTS: dict[str, type[MaildirTransport | MemoryTransport | SmtpTransport | SesTransport]] = {
     "maildir": MaildirTransport,
     "smtp": SmtpTransport,
     "memory": MemoryTransport,
+    "ses": SesTransport,
 }
 
 __all__ = [
@@ -42,4 +44,7 @@ def transport_factory(name: str, config: Config) -> Callable[[], Transport]:
     if cls is SmtpTransport:
         # Read the settings once: every connection uses the same.
         return partial(SmtpTransport, SmtpTransport.from_config(config).settings)
+    if cls is SesTransport:
+        # One account for every thread: one client, one pace, one quota.
+        return partial(SesTransport, account_from_config(config))
     return partial(cls.from_config, config)

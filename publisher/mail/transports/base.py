@@ -68,6 +68,8 @@ class Transport(ABC):
     name = "base"
     # Whether 8bit bodies may be sent (the SMTP server offered 8BITMIME); known after open().
     eight_bit = True
+    # Header fields the service rewrites on the way, which a DKIM signature must leave out.
+    unsigned_headers: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
