@@ -70,6 +70,14 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         # Read the sender's DNS records (`publisher check dns`) before sending over SMTP or SES,
         # and warn of what is wrong; never stops a send.
         "dns_preflight": (bool, True),
+        # The envelope sender (Return-Path), one per subscriber (VERP: {token} is theirs), so
+        # that a bounce names its subscriber even when its report does not. "" = from_email.
+        "return_path": (str, ""),
+    },
+    # `publisher bounces import` and SES notifications: what suppresses an address.
+    "bounces": {
+        "soft_limit": (int, 3),  # soft bounces within soft_days that mark an address bounced
+        "soft_days": ((int, float), 30),
     },
     "web": {
         # Where ``publisher serve`` (or the WSGI application) answers, ending in "/": links in
@@ -165,6 +173,13 @@ def _unsubscribe_url(value: Any) -> str | None:
     return _link(value)
 
 
+def _return_path(value: Any) -> str | None:
+    local, at, domain = str(value).partition("@")
+    if value and (not at or "{token}" not in local or not re.fullmatch(r"[A-Za-z0-9.-]+", domain)):
+        return "must be an address with {token} before the @, like bounces+{token}@example.org"
+    return None
+
+
 def database_url_problem(value: Any) -> str | None:
     """What is wrong with a database URL (never quoted: it may hold a password), or None."""
     scheme = value.partition(":")[0].lower()
@@ -196,7 +211,9 @@ CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
         "lease": _at_least(0.5),
         "breaker_window": _at_least(1),
         "breaker_share": _between(0, 1),
+        "return_path": _return_path,
     },
+    "bounces": {"soft_limit": _at_least(1), "soft_days": _at_least(0.01)},
     "web": {
         "base_url": _base_url,
         "confirm_days": _at_least(0.001),

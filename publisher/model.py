@@ -172,7 +172,7 @@ class Issue:
         return f"{self.web_url}{slug}/" if self.web_url else ""
 
 
-SUBSCRIBER_STATUSES = ("active", "pending", "unsubscribed", "bounced")
+SUBSCRIBER_STATUSES = ("active", "pending", "unsubscribed", "bounced", "complained")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ MAX_TOP_LEVEL = 10
 LAYERS = [
     {"cli", "__main__"},
     {"upload", "web"},
-    {"mail"},
+    {"mail", "bounces"},  # bounces: the reports that come back from what mail sent
     {"output"},
     {"issues"},  # composing checks that the theme an issue names exists
     {"render"},

@@ -19,6 +19,7 @@ COPIED = (
     ("deliveries", "id", True),
     ("consents", "id", True),
     ("confirmations", "token_hash", False),
+    ("bounce_events", "id", True),
 )
 PAGE = 2000
 

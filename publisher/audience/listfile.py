@@ -26,7 +26,7 @@ OPTIONAL_COLUMNS = ("consent_source", "consent_time", "status")
 EXPORT_COLUMNS = ("email", "name", "language", "status", "consent_source", "consent_time")
 MAX_NAME = 200
 # Only the subscriber gives these back (through a confirmed subscription), never a list.
-WITHDRAWN = ("unsubscribed", "bounced")
+WITHDRAWN = ("unsubscribed", "bounced", "complained")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")

@@ -3,7 +3,7 @@
 Only the token's hash is stored, so a copy of the database cannot confirm anyone. A request
 for an address that is already on the list changes nothing until it is confirmed: a stranger
 cannot rename a subscriber, and the answer to the form is the same whatever the list holds.
-An address that unsubscribed or bounced becomes active again only through its own
+An address that unsubscribed, bounced or complained becomes active again only through its own
 confirmation.
 """
 

@@ -1,6 +1,6 @@
 """The subscriber list in the store: adding, importing, listing, exporting, unsubscribing.
 
-An import never resubscribes an address that unsubscribed or bounced: consent withdrawn is
+An import never resubscribes an address that unsubscribed, bounced or complained: consent is
 only given back by the subscriber (a confirmed subscription), not by an old spreadsheet. Every
 change of consent is also written to ``consents``, the record of who agreed to what, when and
 from where.

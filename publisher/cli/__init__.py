@@ -90,6 +90,7 @@ COMMANDS = {
     "upload": "publisher.cli.upload:upload_command",
     "database": "publisher.cli.database:database",
     "dkim": "publisher.cli.dkim:dkim",
+    "bounces": "publisher.cli.bounces:bounces",
 }
 
 

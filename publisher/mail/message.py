@@ -47,6 +47,7 @@ class MessageSettings:
     unsubscribe_mailto: str = ""
     name_fallback: str = ""
     dkim: DkimSettings | None = None  # sign every message with these keys
+    return_path: str = ""  # the envelope sender, {token} the subscriber's ("" = From)
 
     @classmethod
     def from_config(cls, config: Config) -> MessageSettings:
@@ -69,7 +70,8 @@ class MessageSettings:
             mailto += "?subject=unsubscribe%20{token}"
         if mailto and not mailto.startswith("mailto:"):
             mailto = "mailto:" + mailto
-        return cls(url, mailto, table["name_fallback"], DkimSettings.from_config(config))
+        dkim = DkimSettings.from_config(config)
+        return cls(url, mailto, table["name_fallback"], dkim, table["return_path"])
 
 
 def _quoted_printable(data: bytes) -> bytes:
@@ -237,6 +239,13 @@ class CompiledMessage:
         if self.test:
             key += f"\ntest {time.time_ns()}"
         return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{self.domain}>"
+
+    def mail_from(self, recipient: Recipient) -> str:
+        """The envelope sender for one recipient: ``[send] return_path`` with their token
+        (VERP: a bounce to it names its subscriber), else the From address."""
+        if not self.settings.return_path:
+            return self.envelope_from
+        return self.settings.return_path.replace("{token}", check("token", recipient.token))
 
     def unsubscribe_url(self, token: str) -> str:
         return self.settings.unsubscribe_url.replace("{token}", token)

@@ -371,7 +371,7 @@ class _Lane:
             self.handed.add(job.id)  # nothing was tried: no attempt to count
             self.settle([(refused, Outcome(job.recipient.email, FAILED, 0, f"refused: {exc}"))])
             return None
-        return Envelope(message.envelope_from, job.recipient.email, data, tag=job)
+        return Envelope(message.mail_from(job.recipient), job.recipient.email, data, tag=job)
 
     def settle(self, done: Done, handing: Envelope | None = None) -> None:
         """Record outcomes and the next ``sending`` in one commit, then give the jobs back."""

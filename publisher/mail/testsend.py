@@ -39,6 +39,6 @@ def send_test_copy(
         )  # fmt: skip
         for recipient in recipients:
             data = message.render(recipient)
-            envelope = Envelope(message.envelope_from, recipient.email, data)
+            envelope = Envelope(message.mail_from(recipient), recipient.email, data)
             outcomes += sender.send([envelope])
     return outcomes

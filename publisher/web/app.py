@@ -9,6 +9,7 @@ Paths, relative to ``[web] base_url``:
 - ``GET /unsubscribe/<token>`` a page with a button; ``POST`` (RFC 8058 one-click body,
   urlencoded or multipart) unsubscribes at once.
 - ``GET /health``: 200 when the database answers.
+- ``POST /ses/notifications/<secret>``: Amazon SES bounce and complaint notifications (SNS).
 
 A GET never changes anything: mail scanners and link previews fetch every link. Unknown tokens
 get the same 404 page whatever they look like. Deploy with any WSGI server:
@@ -34,6 +35,7 @@ from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.mail.notice import page_language, send_confirmation
 from publisher.web.forms import BadRequest, read_form
+from publisher.web.notifications import ses_notification
 from publisher.web.pages import ONE_CLICK, Look, render, subscribe_fields
 
 StartResponse = Callable[..., Any]
@@ -100,6 +102,8 @@ class AudienceApp:
             return self.health()
         if parts == ["subscribe"]:
             return self.subscribe(environ, method)
+        if len(parts) == 3 and parts[:2] == ["ses", "notifications"] and method == "POST":
+            return ses_notification(self.config, environ, parts[2])
         if len(parts) == 2 and parts[0] in ("confirm", "unsubscribe") and TOKEN.match(parts[1]):
             with open_store(self.config) as store:
                 if parts[0] == "confirm":

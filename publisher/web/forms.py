@@ -17,8 +17,8 @@ class BadRequest(Exception):
     """The request cannot be understood: the message says why (shown on the 400 page)."""
 
 
-def read_form(environ: dict[str, Any]) -> dict[str, str]:
-    """The POST body's fields (first value of each), from urlencoded or multipart data."""
+def read_body(environ: dict[str, Any]) -> bytes:
+    """The request body, at most ``MAX_BODY`` bytes."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -28,6 +28,12 @@ def read_form(environ: dict[str, Any]) -> dict[str, str]:
     body = environ["wsgi.input"].read(length) if length else b""
     if len(body) < length:
         raise BadRequest("the body is shorter than its Content-Length")
+    return body
+
+
+def read_form(environ: dict[str, Any]) -> dict[str, str]:
+    """The POST body's fields (first value of each), from urlencoded or multipart data."""
+    body = read_body(environ)
     content_type = environ.get("CONTENT_TYPE", "")
     if content_type.startswith("multipart/form-data"):
         return _multipart(content_type, body)

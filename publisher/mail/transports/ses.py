@@ -157,8 +157,9 @@ class SesTransport(Transport):
         from botocore.exceptions import BotoCoreError, ClientError
 
         account = self.account
+        # No FromEmailAddress: SES sends from the From header's (verified) address and sets its
+        # own Return-Path; bounces come back as notifications, not as mail to ours.
         request: dict[str, Any] = {
-            "FromEmailAddress": message.mail_from,
             "Destination": {"ToAddresses": [message.recipient]},
             "Content": {"Raw": {"Data": message.data}},
         }

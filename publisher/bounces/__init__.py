@@ -1,0 +1,1 @@
+"""Bounces and complaints: reading the reports that come back, and what they suppress."""
