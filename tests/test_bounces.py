@@ -206,3 +206,32 @@ def test_ses_notifications_bounce_and_complain(listed, service, monkeypatch):
     assert post(service, path, b"{not json") == 400
     monkeypatch.delenv("PUBLISHER_SES_NOTIFICATIONS_SECRET")  # unset: the path does not exist
     assert post(service, path, sns("Notification", bounce)) == 404
+
+
+def test_the_corpus_read_from_an_imap_server(cli, listed, monkeypatch):
+    from tests.imapserver import PASSWORD, dovecot
+
+    with dovecot() as server:
+        names = sorted(p.name for p in CORPUS.glob("*.eml"))
+        for name in names:
+            server.append((CORPUS / name).read_bytes())
+        monkeypatch.setenv("SSL_CERT_FILE", server.ca_file)  # the client trusts its certificate
+        monkeypatch.setenv("PUBLISHER_IMAP_PASSWORD", "wrong")
+        refused = cli("bounces", "import", "--imap", server.url)
+        assert refused.exit_code == 4 and "IMAP:" in refused.stderr
+        assert "Traceback" not in refused.output
+        monkeypatch.setenv("PUBLISHER_IMAP_PASSWORD", PASSWORD)
+        result = cli("bounces", "import", "--imap", server.url)
+        assert result.exit_code == 0, result.output
+        assert "11 read: 5 hard bounce(s), 1 soft, 2 complaint(s)" in result.stderr
+        assert "8 moved to Processed" in result.stderr
+        # Moved, never deleted: 8 in the new folder, the 3 others still in the inbox.
+        assert len(server.subjects("Processed")) == 8
+        assert server.subjects("INBOX") == sorted(
+            ["Re: Ban tin so 1", "Delayed Mail (still being retried)",
+             "Undelivered Mail Returned to Sender"]
+        )  # fmt: skip
+        again = cli("bounces", "import", "--imap", server.url)
+        assert again.exit_code == 0 and "3 read:" in again.stderr
+    assert statuses(listed)["nguoi0008@yahoo.com"] == "complained"
+    assert statuses(listed)["nguoi0001@example.org"] == "bounced"

@@ -61,6 +61,7 @@ def check_dns(
         raise ConfigError("set newsletter.from_email: the DNS checks start from its domain")
     resolver = resolver or Resolver()
     domain = _domain(from_email)
+    return_path = return_path or config.table("send")["return_path"]
     bounce_domain = _domain(return_path or from_email)
     transport = transport or config.table("send")["transport"]
     findings = [_mx(resolver, domain)]
