@@ -72,9 +72,15 @@ class HtmlImporter:
             tree = lxml_html.document_fromstring(source.text)
         except (etree.LxmlError, ValueError) as exc:  # an empty document, a parser error
             raise InputError(f"cannot read the page as HTML: {exc}", where=source.name) from None
-        meta = trafilatura.extract_metadata(tree)
+        # The page's own date markup is read first (``_published``); htmldate's search of the
+        # whole text for a date, half of the metadata's cost, only when nothing else has one.
+        meta = trafilatura.extract_metadata(tree, extensive=False)
+        page = _read_page(tree, meta.url or "")
+        if page.published is None and not meta.date:
+            meta.date = _searched_date(tree)
+        # The tree, not the text: trafilatura works on a copy, and the page is parsed once.
         markdown = trafilatura.extract(
-            source.text, url=meta.url, output_format="markdown", include_comments=False,
+            tree, url=meta.url, output_format="markdown", include_comments=False,
             include_images=True, include_links=True, include_formatting=True, include_tables=True,
         )  # fmt: skip
         words = len((markdown or "").split())
@@ -85,7 +91,6 @@ class HtmlImporter:
                 "error page or a login wall?)",
                 where=source.name,
             )
-        page = _read_page(tree, meta.url or "")
         warnings: list[str] = []
         article = _article(meta, markdown or "", page, source, language, warnings)
         return ImportResult(article, warnings)
@@ -210,6 +215,17 @@ def _is_caption(text: str, figure: Figure, page: _Page) -> bool:
 def _unmarked(block: str) -> str:
     """A Markdown line as text: emphasis marks off (``Ảnh: *Quốc Bảo*``)."""
     return clean(re.sub(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)", "", block))
+
+
+def _searched_date(tree: Any) -> str | None:
+    """htmldate's extensive search (dates in the text, the URL...), on a copy it may prune."""
+    from copy import deepcopy
+
+    from htmldate import find_date
+
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    found = find_date(deepcopy(tree), extensive_search=True, original_date=True, max_date=today)
+    return str(found) if found else None
 
 
 def _day(value: str | None, language: str, warnings: list[str]) -> datetime | None:
