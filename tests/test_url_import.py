@@ -70,6 +70,34 @@ def test_fetch_images_stores_the_pictures_in_the_project(cli, site, project):
     assert (project / src).read_bytes() == jpeg()
 
 
+def test_a_fetched_article_builds_into_every_output_with_its_figure(cli, site, project):
+    base, _ = site
+    (project / "publisher.toml").write_text(
+        '[newsletter]\nname = "Tin"\nbase_url = "https://news.example.org/"\n'
+        'from_email = "news@example.org"\n',
+        encoding="utf-8",
+    )
+    result = cli("import", f"{base}/tin/bai.html", "--fetch-images", "--json")
+    assert result.exit_code == 0, result.output
+    (article,) = json.loads(result.stdout)
+    slug, src = article["slug"], article["figures"][0]["src"]
+    assert cli("issue", "new", "Số 1", "--slug", "so-1").exit_code == 0
+    assert cli("issue", "add", "so-1", slug, "--section", "Thời sự").exit_code == 0
+    built = cli("build", "so-1", "--pdf")
+    assert built.exit_code == 0, built.output
+    out = project / "build" / "so-1"
+    image = src.removeprefix("images/").rsplit(".", 1)[0]  # named by content, kept in the build
+    for name in ("email.html", "email.txt", "print.html", f"web/{slug}/index.html"):
+        content = " ".join((out / name).read_text(encoding="utf-8").split())
+        assert "Xe buýt điện chạy thử trên làn đường riêng." in content, name
+        assert "Quốc Bảo" in content, name  # the caption's credit
+        if name != "email.txt":
+            assert image in content, name  # the downloaded picture, not the site's
+            assert f'src="{base}' not in content, name  # no picture hotlinked from its site
+    assert any(image in p.name for p in (out / "web").rglob("*.jpg"))
+    assert (out / "print.pdf").read_bytes().startswith(b"%PDF")
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [
