@@ -163,3 +163,28 @@ def test_a_send_warns_of_broken_records_and_goes_on(cli, project, keys, dns, mon
     assert "warning: DNS mx news.example.org: the From domain has no MX" in result.stderr
     assert "warning: DNS spf news.example.org: no SPF record (error)" in result.stderr
     assert "`publisher check dns` says what to publish instead" in result.stderr
+
+
+def test_check_of_an_issue_sent_over_smtp_lists_the_dns_findings(cli, project, dns, monkeypatch):
+    make_build(project)  # sent from bantin@news.example.org, which publishes nothing
+    (project / "publisher.toml").write_text(
+        '[send]\ntransport = "smtp"\nunsubscribe_url = "https://x.example/u/{token}"\n'
+        f'[smtp]\nhost = "{RELAY}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PUBLISHER_DNS_SERVER", dns.address)
+    result = cli("check", "so-1", "--json")
+    assert result.exit_code == 6, result.output
+    found = json.loads(result.stdout)["findings"]
+    spf = [f for f in found if f["where"] == "dns spf news.example.org"]
+    assert spf and spf[0]["severity"] == "error" and spf[0]["message"] == "no SPF record"
+    assert f"v=spf1 ip4:{RELAY} -all" in spf[0]["fix"]
+    assert [f["severity"] for f in found] == sorted(
+        (f["severity"] for f in found), key=("error", "warning", "note").index
+    )
+    # Not sent over SMTP (the maildir default): no DNS lookups, no DNS findings.
+    (project / "publisher.toml").write_text(
+        '[send]\nunsubscribe_url = "https://x.example/u/{token}"\n', encoding="utf-8"
+    )
+    local = cli("check", "so-1", "--json")
+    assert not any(f["where"].startswith("dns") for f in json.loads(local.stdout)["findings"])

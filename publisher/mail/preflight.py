@@ -15,6 +15,7 @@ from publisher.errors import ConfigError
 from publisher.mail.dkim import DkimSettings, alignment_problem, public_key_base64
 from publisher.mail.dns import Resolver
 from publisher.mail.spf import MAX_LOOKUPS, SpfProblem, check_host, count_lookups, spf_records
+from publisher.output.check import Finding
 
 SEVERITIES = ("error", "warning", "ok")
 
@@ -308,3 +309,20 @@ def _dmarc(
         how = " and ".join(w for w, ok in (("DKIM", dkim_aligned), ("SPF", spf_aligned)) if ok)
         findings.append(DnsFinding("ok", "dmarc", name, f"aligned through {how}", record))
     return findings
+
+
+def issue_findings(config: Config, from_email: str, transport: str) -> list[Finding]:
+    """The DNS findings worth an editor's eye (warnings and errors) as ``check`` findings, for
+    an issue sent from ``from_email``; when DNS does not answer, a note saying so."""
+    from publisher.errors import DnsError
+
+    try:
+        report = check_dns(config, from_email=from_email, transport=transport,
+                           resolver=Resolver(timeout=2.0))  # fmt: skip
+    except DnsError as exc:
+        return [Finding("note", "dns", f"the sender's DNS records were not checked: {exc}")]
+    return [
+        Finding(f.severity, f"dns {f.check} {f.name}", f.message, f.fix or "")
+        for f in report.findings
+        if f.severity != "ok"
+    ]
