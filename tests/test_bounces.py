@@ -54,6 +54,7 @@ def statuses(project) -> dict[str, str]:
         return dict(store.rows("SELECT email, status FROM subscribers"))
 
 
+@pytest.mark.usefixtures("engine")
 def test_the_corpus_suppresses_who_bounced_or_complained(cli, listed, tmp_path):
     box = maildir(tmp_path, sorted(p.name for p in CORPUS.glob("*.eml")))
     result = cli("bounces", "import", "--maildir", str(box))
@@ -167,6 +168,7 @@ def post(service, path: str, body: bytes) -> int:
     return request(service.url + path, body, "text/plain; charset=UTF-8")[0]
 
 
+@pytest.mark.usefixtures("engine")
 def test_ses_notifications_bounce_and_complain(listed, service, monkeypatch):
     bounce = {
         "notificationType": "Bounce",

@@ -172,6 +172,11 @@ def test_keygen_writes_a_key_and_the_record_that_verifies_it(cli, project):
         assert result.exit_code == 0, result.output
         key = project / ".dkim" / f"{selector}.private.pem"
         assert key.stat().st_mode & 0o777 == 0o600
+        assert (
+            key.with_name(f"{selector}.public.pem")
+            .read_bytes()
+            .startswith(b"-----BEGIN PUBLIC KEY-----")
+        )
         record = result.stdout.strip()
         assert record.startswith(f"{selector}._domainkey.{DOMAIN}. IN TXT (")
         assert f"k={algorithm}" in record

@@ -35,7 +35,7 @@ def dkim() -> None:
 def keygen_command(
     project: Project, selector: str, algorithm: str, bits: int, domain: str | None, out: Path
 ) -> None:
-    """Write a new private key to OUT/SELECTOR.private.pem and print its DNS TXT record."""
+    """Write a key pair to OUT/SELECTOR.private.pem and .public.pem; print its DNS TXT record."""
     config = project.config
     if not SELECTOR.match(selector):
         raise click.BadParameter(
@@ -50,7 +50,7 @@ def keygen_command(
         raise ConfigError("give --domain, or set [dkim] domain or newsletter.from_email")
     folder = out if out.is_absolute() else config.project / out
     target = folder / f"{selector}.private.pem"
-    if target.exists():
+    if target.exists() or target.with_name(f"{selector}.public.pem").exists():
         raise ConfigError(
             "a key of that selector exists already: nothing was written", where=str(target)
         )
@@ -61,7 +61,8 @@ def keygen_command(
     record = key.public_record()
     chunks = " ".join(f'"{record[i : i + 255]}"' for i in range(0, len(record), 255))
     name = f"{selector}._domainkey.{domain.rstrip('.')}."
-    click.echo(f"wrote the private key to {path} (keep it out of git: a secret)", err=True)
+    click.echo(f"wrote the private key to {path} (keep it out of git: a secret) and the"
+               f" public key beside it", err=True)  # fmt: skip
     click.echo("publish this TXT record, then add the settings below to publisher.toml:", err=True)
     click.echo(f"{name} IN TXT ( {chunks} )")
     prefix = "" if algorithm == "rsa" else "ed25519_"

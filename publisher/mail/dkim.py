@@ -311,7 +311,8 @@ def _fold_base64(value: str, width: int = 72) -> str:
 def write_key_pair(
     folder: Path, selector: str, kind: str, bits: int = MIN_RSA_BITS
 ) -> tuple[Path, DkimKey]:
-    """A new private key in ``folder/<selector>.private.pem`` (mode 0600); never overwrites."""
+    """A new private key in ``folder/<selector>.private.pem`` (mode 0600) and its public key
+    beside it (``.public.pem``); never overwrites either."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -325,9 +326,16 @@ def write_key_pair(
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+    public = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{selector}.private.pem"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
+    for target, data, mode in (
+        (path, pem, 0o600),
+        (folder / f"{selector}.public.pem", public, 0o644),
+    ):
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
     return path, DkimKey(selector, private)
