@@ -109,6 +109,22 @@ def test_desktop_width_has_a_600px_column(browser, pages, rendered):
     assert widths and set(widths) == {600}
 
 
+def test_the_masthead_sets_the_newsletters_name_large(browser, pages, rendered):
+    script = """(selector) => [...document.querySelectorAll(selector)].map(e => [
+        e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize)])"""
+    for width in (800, 375):
+        page = pages(browser, rendered.email_html, width=width)
+        ((name, name_size),) = page.evaluate(script, ".pb-masthead-name")
+        ((_, title_size),) = page.evaluate(script, ".pb-issue-title")
+        assert name == "Bản tin Ví dụ"
+        assert name_size >= 30 and name_size > title_size * 1.3  # a masthead, not a kicker
+    for html in (rendered.web["index.html"], rendered.print_html):
+        page = pages(browser, html, width=800)
+        ((name, name_size),) = page.evaluate(script, ".masthead .masthead-name")
+        ((_, title_size),) = page.evaluate(script, ".masthead h1")
+        assert name == "Bản tin Ví dụ" and name_size > title_size * 1.3
+
+
 def test_dark_mode_applies_the_dark_styles(browser, pages, rendered):
     script = """() => ({
         paper: getComputedStyle(document.querySelector('div.pb-paper')).backgroundColor,
