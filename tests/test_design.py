@@ -61,3 +61,15 @@ def test_print_has_a_viewport_a_description_image_sizes_and_a_glossary_heading(b
     assert images and all(img.get("width") and img.get("height") for img in images)
     headings = [h.text_content() for h in printed.iter("h4") if h.get("class") == "glossary-title"]
     assert headings == ["Chữ viết tắt"]
+
+
+def test_the_digest_lead_story_opens_its_section_under_the_heading(tmp_path):
+    out = tmp_path / EXAMPLE
+    build_issue(load_config(ROOT), example_issue(theme="digest"), out=out)
+    html = (out / "email.html").read_text(encoding="utf-8")
+    issue = example_issue()
+    first_section, lead = issue.sections[0].title, issue.entries[0].article.title
+    heading = html.index(f">{first_section}</h2>")
+    assert html.count(f">{first_section}</h2>") == 1
+    assert heading < html.index(lead, heading)  # the story, under its section's heading
+    assert html[:heading].count(lead) == 1  # above it, only the band's list of contents
