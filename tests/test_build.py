@@ -59,7 +59,7 @@ def test_writes_every_output_and_a_manifest(config, project):
         e.article.slug for e in sample_issue().entries
     ]
     assert set(manifest["articles"][0]) == {
-        "slug", "title", "language", "section", "url", "content_hash"
+        "slug", "title", "language", "section", "url", "lead", "content_hash"
     }  # fmt: skip
     for name in ("email.html", "email.txt", "print.html"):
         data = (out / name).read_bytes()

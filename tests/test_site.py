@@ -7,6 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from lxml import html as lxml_html
 from PIL import Image
 
 from publisher.config import load_config
@@ -233,3 +234,36 @@ def test_site_keeps_the_pdf_a_build_made_until_the_print_edition_changes(tmp_pat
     assert not pdf.exists()  # stale now: it would show the old title
     removed = [line for line in run.stderr.splitlines() if line.startswith("removed")]
     assert removed == [f"removed  {SECOND}/print.pdf", f"removed  site/issues/{SECOND}/print.pdf"]
+
+
+def test_the_archive_shows_the_first_lead_without_a_preheader_and_pages_have_a_favicon(tmp_path):
+    from urllib.parse import unquote
+
+    from lxml import etree
+
+    project = make_project(tmp_path / "project")
+    issue = project / "issues" / f"{SECOND}.yaml"
+    issue.write_text(SECOND_ISSUE.replace('preheader: "Hai bài mẫu"\n', ""), encoding="utf-8")
+    out = build_site(load_config(project)).out
+    archive = lxml_html.document_fromstring((out / "index.html").read_text(encoding="utf-8"))
+    items = {li.findtext(".//h2/a"): li.text_content() for li in archive.iter("li")}
+    lead = "Family workshops in Hoi An have opened"  # the first article's lead
+    assert lead in " ".join(items["Bản tin số 2"].split())
+    for page in (out / "index.html", out / "issues" / SECOND / "index.html"):
+        icons = [link for link in parse_html(page).iter("link") if link.get("rel") == "icon"]
+        href = icons[0].get("href")
+        assert href.startswith("data:image/svg+xml,")
+        svg = etree.fromstring(unquote(href.removeprefix("data:image/svg+xml,")).encode())
+        assert "".join(svg.itertext()) == "B"  # Bản tin Ví dụ, on the theme's accent colour
+    # A theme's own icon replaces the drawn one.
+    theme = project / "templates" / "default" / "theme.toml"
+    theme.parent.mkdir(parents=True)
+    theme.write_text('[logo]\nicon = "https://news.example.org/icon.png"\n', encoding="utf-8")
+    out = build_site(load_config(project)).out
+    icons = [link for link in parse_html(out / "index.html").iter("link")
+             if link.get("rel") == "icon"]  # fmt: skip
+    assert [i.get("href") for i in icons] == ["https://news.example.org/icon.png"]
+
+
+def parse_html(path: Path):
+    return lxml_html.document_fromstring(path.read_text(encoding="utf-8"))

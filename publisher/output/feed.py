@@ -30,6 +30,7 @@ class IssueSummary:
     web_url: str
     organisation: str
     articles: tuple[tuple[str, str], ...]  # (title, url)
+    first_lead: str = ""  # the first article's lead, as plain text
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any]) -> IssueSummary:
@@ -46,6 +47,7 @@ class IssueSummary:
             web_url=issue.get("web_url") or "",
             organisation=(issue.get("sender") or {}).get("organisation") or "",
             articles=tuple((a["title"], a.get("url") or "") for a in manifest.get("articles", [])),
+            first_lead=next((str(a.get("lead") or "") for a in manifest.get("articles", [])), ""),
         )
 
     @property

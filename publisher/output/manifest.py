@@ -18,6 +18,7 @@ from publisher.errors import ComposeError
 from publisher.issues.compose import issue_path
 from publisher.model import TOKENS, Issue
 from publisher.render.issue import Rendered
+from publisher.render.markup import to_plain
 from publisher.render.theme import PACKAGE_THEMES, load_theme
 
 MANIFEST = "manifest.json"
@@ -122,6 +123,7 @@ def build_manifest(
                 "language": entry.article.language or issue.language,
                 "section": section.title,
                 "url": entry.url,
+                "lead": to_plain(entry.article.lead),  # what the archive shows of an issue
                 "content_hash": _sha256(articlefile.dumps(entry.article).encode("utf-8")),
             }
             for section in issue.sections

@@ -103,7 +103,7 @@ def archive_page(config: Config, issues: list[IssueSummary]) -> str:
             title=issue.title,
             number_label=labels["issue_number"].format(number=issue.number) if issue.number else "",
             date=format_day(issue.date, language, labels["date_format"]) if issue.date else "",
-            summary=issue.preheader,
+            summary=issue.preheader or issue.first_lead,
             url=issue.web_url or f"issues/{issue.slug}/",
         )
         for issue in newest_first(issues)

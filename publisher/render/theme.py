@@ -34,7 +34,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "colors.dark": dict.fromkeys(COLOR_KEYS, "color"),
     "fonts": {"body": "font", "headings": "font"},
     "fonts.import": {"*": "url"},
-    "logo": {"src": "url-or-empty", "alt": "text", "width": "int"},
+    "logo": {"src": "url-or-empty", "alt": "text", "width": "int", "icon": "url-or-empty"},
     "labels.*": {"*": "text"},
 }
 

@@ -8,10 +8,11 @@ templates use no per-subscriber label, and article text has its tokens defused b
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment
 
@@ -66,6 +67,7 @@ class Page:
     kind: str = "website"
     locale: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    icon: str = ""  # the favicon's address
 
     def href(self, url: str) -> str:
         """``url`` relative to this page when it lies under the root; other URLs as they are."""
@@ -74,6 +76,21 @@ class Page:
         elif urlsplit(url).scheme or url.startswith(("/", "#")) or not url:
             return url
         return "../" * self.depth + url if (self.depth or url) else "./"
+
+
+def favicon(theme: Theme, name: str) -> str:
+    """The theme's ``[logo] icon``, else the name's first letter on the accent colour (SVG)."""
+    settings = theme.settings
+    if settings["logo"].get("icon"):
+        return str(settings["logo"]["icon"])
+    initial = html.escape((name.strip() or "N")[:1].upper())
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" rx="14" fill="{html.escape(settings["colors"]["accent"])}"/>'
+        '<text x="32" y="45" font-family="Arial,sans-serif" font-size="38" font-weight="bold"'
+        f' text-anchor="middle" fill="#ffffff">{initial}</text></svg>'
+    )
+    return "data:image/svg+xml," + quote(svg)
 
 
 def web_labels(language: str, labels: dict[str, str]) -> dict[str, str]:
@@ -91,6 +108,7 @@ def render_web(env: Environment, theme: Theme, view: IssueView) -> dict[str, str
     issue_page = Page(
         url=view.web_url, depth=0, root=view.web_url, title=view.title,
         description=_shorten(view.preheader), image=cover, locale=locale, labels=labels,
+        icon=favicon(theme, view.name),
     )  # fmt: skip
     pages = {"index.html": _render(env, theme, ISSUE_TEMPLATE, view, issue_page)}
     entries = view.entries
@@ -98,7 +116,7 @@ def render_web(env: Environment, theme: Theme, view: IssueView) -> dict[str, str
         page = Page(
             url=entry.url, depth=1, root=view.web_url, title=entry.title,
             description=_shorten(_entry_text(entry)), image=_entry_image(entry) or cover,
-            kind="article", locale=locale, labels=labels,
+            kind="article", locale=locale, labels=labels, icon=issue_page.icon,
         )  # fmt: skip
         pages[f"{entry.slug}/index.html"] = _render(
             env, theme, ARTICLE_TEMPLATE, view, page, entry=entry,
@@ -142,7 +160,7 @@ def render_archive(
     site = SiteView(name, language, url, organisation, tuple(issues), labels, theme.settings)
     page = Page(
         url=url, depth=0, root=url, title=name, description=_shorten(labels["site_intro"]),
-        locale=LOCALES.get(language.split("-")[0], ""), labels=labels,
+        locale=LOCALES.get(language.split("-")[0], ""), labels=labels, icon=favicon(theme, name),
     )  # fmt: skip
     return _finish(templates.render(env, theme, ARCHIVE_TEMPLATE, issue=site, site=site, page=page))
 
