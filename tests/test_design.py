@@ -73,3 +73,17 @@ def test_the_digest_lead_story_opens_its_section_under_the_heading(tmp_path):
     assert html.count(f">{first_section}</h2>") == 1
     assert heading < html.index(lead, heading)  # the story, under its section's heading
     assert html[:heading].count(lead) == 1  # above it, only the band's list of contents
+
+
+def test_one_greeting_the_intros_own_or_the_themes(built):
+    from dataclasses import replace
+
+    from publisher.render.issue import render_issue
+
+    for name in ("email.html", "email.txt"):
+        text = (built / name).read_text(encoding="utf-8")
+        assert text.count("Chào bạn đọc,") == 1 and "Xin chào" not in text, name
+    plain = replace(example_issue(), intro="Tuần này có tám bài.")
+    rendered = render_issue(plain, ROOT / "templates")
+    for text in (rendered.email_html, rendered.email_txt):
+        assert text.count("Xin chào %%SUBSCRIBER_NAME%%,") == 1  # filled with the given name

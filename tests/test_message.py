@@ -52,7 +52,7 @@ def filled(template: str, name: str, email: str, url: str, escape=False) -> str:
 @pytest.mark.parametrize("eight_bit", [True, False])
 def test_headers_parts_and_personalisation(project, eight_bit):
     message = compiled(project, eight_bit=eight_bit)
-    name = "Lê <b>&</b> Hoà"
+    name = "Lê Văn <b>&</b>"  # greeted by the given name (the last word in Vietnamese)
     data = message.render(Recipient("le@example.org", name, TOKEN))
     assert b"\n" not in data.replace(b"\r\n", b"")
     parsed = parse(data)
@@ -73,11 +73,11 @@ def test_headers_parts_and_personalisation(project, eight_bit):
     assert parsed.get_content_type() == "multipart/alternative"
     text, rich = parsed.iter_parts()
     assert (text.get_content_type(), rich.get_content_type()) == ("text/plain", "text/html")
-    expected_text = filled(TEXT, name, "le@example.org", URL)
-    expected_html = filled(HTML, name, "le@example.org", URL, escape=True)
+    expected_text = filled(TEXT, "<b>&</b>", "le@example.org", URL)
+    expected_html = filled(HTML, "<b>&</b>", "le@example.org", URL, escape=True)
     assert content(text) == expected_text
     assert content(rich) == expected_html
-    assert "Lê &lt;b&gt;&amp;&lt;/b&gt; Hoà" in content(rich)
+    assert "Xin chào &lt;b&gt;&amp;&lt;/b&gt;," in content(rich)
     assert f'href="{URL}"' in content(rich)
     # The same choice of encodings as the email package makes for the filled parts.
     reference = alternative(expected_text, expected_html, eight_bit=eight_bit)
@@ -221,9 +221,26 @@ def test_quoted_printable_parts_are_filled_without_reencoding_the_template(proje
     )
     message = compiled(project, html=rich)
     assert message.html.cte == "quoted-printable"
-    for name in ("Lê <b>&</b> Hoà", ".Dot", "An = B "):
+    for name in ("<b>&</b>Hoà", ".Dot", "An=B=="):  # one word each: greeted as they are
         data = message.render(Recipient("a@example.org", name, TOKEN))
         part = parse(data).get_payload(1)
         assert part["Content-Transfer-Encoding"] == "quoted-printable"
         assert content(part) == filled(rich, name, "a@example.org", URL, escape=True)
         assert all(len(line) <= 76 for line in part.get_payload().splitlines())
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "given"),
+    [
+        ("Nguyễn Văn An", "vi", "An"),
+        ("  Trần   Thị Minh Khai ", "vi", "Khai"),
+        ("Jane Smith", "en", "Jane"),
+        ("Jane Smith", "en-GB", "Jane"),
+        ("Tanaka Hiroshi", "ja", "Hiroshi"),
+        ("", "vi", ""),
+    ],
+)
+def test_a_greeting_uses_the_given_name(name, language, given):
+    from publisher.mail.message import given_name
+
+    assert given_name(name, language) == given

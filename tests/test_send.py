@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from publisher.mail.lock import SendLock
+from publisher.mail.message import given_name
 from publisher.model import Subscriber
 from tests.mailkit import (
     SUBJECT,
@@ -20,7 +21,7 @@ from tests.mailkit import (
 )
 from tests.smtpserver import RecordingHandler, SmtpServer
 
-TRICKY = "Lê <b>&</b> Hoà"
+TRICKY = "Lê Hoà <b>&</b>"  # greeted by the given name, the last word: "<b>&</b>"
 
 
 @pytest.fixture
@@ -76,11 +77,12 @@ def test_send_reaches_every_active_subscriber_with_their_own_values(cli, project
         expected = {"8bit"} if eight_bit else {"base64", "quoted-printable"}
         assert text["Content-Transfer-Encoding"] in expected
         assert rich["Content-Transfer-Encoding"] in expected
-        assert f"Xin chào {subscriber.name}," in content(text)
+        given = given_name(subscriber.name, subscriber.language)
+        assert f"Xin chào {given}," in content(text)
         assert url in content(text) and f'href="{url}"' in content(rich)
         assert subscriber.email in content(text) and subscriber.email in content(rich)
         if subscriber.name == TRICKY:
-            assert "Xin chào Lê &lt;b&gt;&amp;&lt;/b&gt; Hoà," in content(rich)
+            assert "Xin chào &lt;b&gt;&amp;&lt;/b&gt;," in content(rich)
     assert len({m.data.split(b"Message-ID: ")[1][:40] for m in handler.messages}) == 8
     counts = ledger_counts(cli)
     assert counts == {

@@ -249,7 +249,8 @@ class Ledger:
         d = self.store.dialect
         with self.lock, self.store.transaction():
             rows = self.store.rows(
-                "SELECT d.id, s.status, s.email, s.name, s.token, d.attempts, d.subscriber_id"
+                "SELECT d.id, s.status, s.email, s.name, s.token, d.attempts, d.subscriber_id,"
+                " s.language"
                 " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
                 " WHERE d.issue = ? AND d.state = ? AND d.subscriber_id > ?"
                 " AND (d.claimed_by IS NULL OR NOT EXISTS"
@@ -259,8 +260,13 @@ class Ledger:
                 (self.issue, state, after, self.lease, size),
             )
             jobs = [
-                Job(row_id, Recipient(email, name, token), attempts, in_doubt=state == "sending")
-                for row_id, status, email, name, token, attempts, _ in rows
+                Job(
+                    row_id,
+                    Recipient(email, name, token, language),
+                    attempts,
+                    in_doubt=state == "sending",
+                )
+                for row_id, status, email, name, token, attempts, _, language in rows
                 if status == "active"
             ]
             if jobs:  # one statement for the batch: a statement per row cost more than sending

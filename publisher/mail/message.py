@@ -25,7 +25,10 @@ from publisher.mail.headers import HeaderError, address, check, then, unstructur
 from publisher.model import TOKENS
 from publisher.render.mime import MAX_LINE_OCTETS, encode_part
 
-NAME_FALLBACK = {"vi": "bạn", "en": "reader"}
+# The greeting for a subscriber whose name is unknown: "Xin chào bạn", "Hello there".
+NAME_FALLBACK = {"vi": "bạn", "en": "there"}
+# Languages whose names give the family name first: the given name is the last word.
+FAMILY_FIRST = ("vi", "zh", "ja", "ko", "hu")
 ONE_CLICK = "List-Unsubscribe=One-Click"
 _TOKEN_RE = re.compile("(" + "|".join(re.escape(t) for t in TOKENS) + ")")
 
@@ -37,6 +40,15 @@ class Recipient:
     email: str
     name: str = ""
     token: str = ""
+    language: str = ""  # the subscriber's, when known (how their name is ordered)
+
+
+def given_name(name: str, language: str) -> str:
+    """What a greeting calls someone: "Nguyễn Văn An" → "An" (vi), "Jane Smith" → "Jane"."""
+    words = name.split()
+    if not words:
+        return ""
+    return words[-1] if language.partition("-")[0].lower() in FAMILY_FIRST else words[0]
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,7 @@ class CompiledMessage:
         sender = built.sender
         self.envelope_from = check("From", sender["from_email"])
         self.domain = self.envelope_from.rpartition("@")[2] or "localhost"
+        self.language = built.language
         self.fallback = settings.name_fallback or NAME_FALLBACK.get(built.language, "")
         subject = ("[TEST] " if test else "") + built.subject
         list_id = check("List-Id", str(built.issue.get("list_id") or "")) or (
@@ -271,7 +284,7 @@ class CompiledMessage:
             f"Message-ID: {message_id}\r\n{self._middle}\r\n"
             f"List-Unsubscribe: {unsubscribe}\r\n"
         )
-        name = recipient.name or self.fallback
+        name = given_name(recipient.name, recipient.language or self.language) or self.fallback
         if self.boundary in name:
             raise HeaderError("the recipient's name contains the MIME boundary")
         plain = (name.encode("utf-8"), email.encode("ascii"), url.encode("ascii"))

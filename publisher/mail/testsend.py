@@ -30,7 +30,8 @@ def send_test_copy(
             except ValueError as exc:
                 raise SendError(str(exc)) from None
             known = subscribers.get(email)
-            recipients.append(Recipient(email, known.name if known else "", "test-send-token"))
+            name, language = (known.name, known.language) if known else ("", "")
+            recipients.append(Recipient(email, name, "test-send-token", language))
     outcomes = []
     with transport_factory(transport, config)() as sender:
         message = CompiledMessage(

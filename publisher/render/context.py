@@ -120,6 +120,17 @@ class IssueView:
     entries: tuple[EntryView, ...]
     labels: dict[str, str]
     theme: dict[str, Any]
+    # The intro opens with its own greeting ("Chào bạn đọc,"): the theme's is left out.
+    intro_greets: bool = False
+
+
+# How an editor's intro may open: a greeting of its own ("Chào mừng", welcome, is not one:
+# "Xin chào An, chào mừng bạn..." reads well).
+_GREETING = re.compile(
+    r"^\W*(xin chào|chào(?! mừng)|kính chào|kính gửi|thân chào|thân gửi|hello|hi|dear"
+    r"|greetings|good (morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
 
 
 def untrusted(text: str) -> str:
@@ -173,6 +184,7 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
         sections=tuple(sections),
         entries=tuple(entries),
         labels=labels,
+        intro_greets=bool(_GREETING.match(markup.to_plain(issue.intro))),
         theme=theme.settings,
     )
 
