@@ -65,3 +65,20 @@ def test_local_images_are_embedded(pdf):
         [pdf_tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
     ).stdout
     assert len(listing.strip().splitlines()) == 4  # header, rule, the two local images
+
+
+def test_the_colophon_never_has_a_page_to_itself(tmp_path):
+    from tests.conftest import ROOT
+    from tests.sample_issue import example_issue
+
+    require_module("weasyprint", "pip install -e '.[pdf]'")
+    # The example issue's last article ends at the foot of a page: the colophon came after.
+    result = build_issue(load_config(ROOT), example_issue(), out=tmp_path / "out", pdf=True)
+    last = page_texts(result.out / "print.pdf")[-1]
+    colophon = {"Tòa soạn Bản tin Ví dụ", "https://news.example.org/issues/ban-tin-vi-du-so-1/",
+                "Bản tin Ví dụ · Số 1"}  # fmt: skip
+    assert "Tòa soạn Bản tin Ví dụ" in last
+    rest = [line.strip() for line in last.splitlines() if line.strip()
+            and line.strip() not in colophon and not line.strip().startswith("Tầng 3")
+            and not re.fullmatch(r"\d+\s*/\s*\d+", line.strip())]  # fmt: skip
+    assert rest, "the last page holds only the colophon"
