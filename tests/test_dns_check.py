@@ -144,6 +144,10 @@ def test_no_answer_from_dns_is_a_clear_error(cli, project, keys):
         result.stderr
     )
     assert "Traceback" not in result.output
+    for bad, message in (("nosuch.invalid", "cannot find the DNS server"),
+                         ("127.0.0.1:port", "not HOST or HOST:PORT")):  # fmt: skip
+        result = cli("check", "dns", "--nameserver", bad)
+        assert result.exit_code == 12 and message in result.stderr, result.output
 
 
 def test_a_send_warns_of_broken_records_and_goes_on(cli, project, keys, dns, monkeypatch):

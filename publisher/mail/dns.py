@@ -6,7 +6,9 @@ resolvers: an authoritative server, to see records before they have spread, or a
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from dataclasses import dataclass, field
 
 from publisher.errors import DnsError
@@ -28,16 +30,9 @@ class Resolver:
 
         self.server = self.server or os.environ.get(ENV_SERVER) or None
         if self.server:
-            host, _, port = self.server.rpartition(":") if ":" in self.server else (
-                self.server, "", "53"
-            )  # fmt: skip
             self._resolver = dns.resolver.Resolver(configure=False)
-            self._resolver.nameservers = [host.strip("[]")]
-            try:
-                self._resolver.port = int(port)
-            except ValueError:
-                message = f"not HOST or HOST:PORT: {self.server!r}"
-                raise DnsError(message, where=ENV_SERVER) from None
+            address, self._resolver.port = _server_address(self.server)
+            self._resolver.nameservers = [address]
         else:
             try:
                 self._resolver = dns.resolver.Resolver()
@@ -88,3 +83,28 @@ class Resolver:
     def addresses(self, name: str) -> list[str]:
         """A and AAAA records of ``name``."""
         return [*(self.lookup(name, "A") or []), *(self.lookup(name, "AAAA") or [])]
+
+
+def _server_address(text: str) -> tuple[str, int]:
+    """``HOST``, ``HOST:PORT``, ``IPV6`` or ``[IPV6]:PORT`` as (IP address, port); a host name
+    is looked up by the system's resolver."""
+    host, port = text.strip(), "53"
+    if host.startswith("["):
+        host, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":") or port
+    elif host.count(":") == 1:
+        host, _, port = host.partition(":")
+    try:
+        number = int(port)
+        if not 0 < number < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise DnsError(f"not HOST or HOST:PORT: {text!r}", where=text) from None
+    try:
+        return str(ipaddress.ip_address(host)), number
+    except ValueError:
+        pass
+    try:
+        return str(socket.getaddrinfo(host, number, proto=socket.IPPROTO_UDP)[0][4][0]), number
+    except OSError as exc:
+        raise DnsError(f"cannot find the DNS server {host!r}: {exc}", where=text) from None
