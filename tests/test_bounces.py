@@ -103,6 +103,19 @@ def test_soft_bounces_suppress_after_the_limit(cli, listed, tmp_path):
         assert statuses(listed)["nguoi0004@gmail.com"] == expected
 
 
+def test_soft_bounces_older_than_the_window_do_not_count(cli, listed, tmp_path):
+    box = maildir(tmp_path, [])
+    original = (CORPUS / "gmail-soft.eml").read_bytes()
+    for n in (1, 2):
+        (box / "new" / f"soft{n}").write_bytes(original.replace(b"9f01.GMR@", f"{n}.GMR@".encode()))
+    assert cli("bounces", "import", "--maildir", str(box)).exit_code == 0
+    with project_store(listed) as store:  # those two were 31 days ago
+        store.execute("UPDATE bounce_events SET at = at - 31 * 86400")
+    (box / "new" / "soft3").write_bytes(original.replace(b"9f01.GMR@", b"3.GMR@"))
+    assert cli("bounces", "import", "--maildir", str(box)).exit_code == 0
+    assert statuses(listed)["nguoi0004@gmail.com"] == "active"  # 1 within soft_days, not 3
+
+
 def test_suppressed_addresses_are_not_sent_to_nor_brought_back(cli, listed, tmp_path):
     box = maildir(tmp_path, ["postfix-hard.eml", "arf-yahoo.eml"])
     assert cli("bounces", "import", "--maildir", str(box)).exit_code == 0

@@ -92,17 +92,26 @@ class ImapBox:
         except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
             raise InputError(f"IMAP: {exc}", where=self.where) from exc
         self._moves = b"MOVE" in b" ".join(self._capabilities())
+        self._created = False  # the processed folder, made (or found) at the first move
 
     def _capabilities(self) -> list[bytes]:
         status, data = self.conn.capability()
         return [d for d in data if isinstance(d, bytes)] if status == "OK" else []
 
+    def _uid(self, *args: str) -> tuple[str, list]:
+        """One UID command; a dropped connection or a server error is an ``InputError``."""
+        try:
+            status, data = self.conn.uid(*args)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise InputError(f"IMAP {args[0]}: {exc}", where=self.where) from exc
+        return status, list(data)
+
     def messages(self) -> Iterator[tuple[str, Message]]:
-        status, data = self.conn.uid("SEARCH", "ALL")
+        status, data = self._uid("SEARCH", "ALL")
         if status != "OK":
             raise InputError(f"IMAP SEARCH failed: {data!r}", where=self.where)
         for uid in (data[0] or b"").decode("ascii").split():
-            status, fetched = self.conn.uid("FETCH", uid, "(BODY.PEEK[])")
+            status, fetched = self._uid("FETCH", uid, "(BODY.PEEK[])")
             parts = [item for item in fetched if isinstance(item, tuple)]
             if status != "OK" or not parts:
                 continue
@@ -110,14 +119,19 @@ class ImapBox:
 
     def processed(self, key: str) -> None:
         target = _quote(self.target)
-        self.conn.create(target)  # "already exists" is answered NO, and that is fine
+        if not self._created:
+            try:  # "already exists" is answered NO, and that is fine
+                self.conn.create(target)
+            except (OSError, imaplib.IMAP4.error) as exc:
+                raise InputError(f"IMAP CREATE: {exc}", where=self.where) from exc
+            self._created = True
         if self._moves:
-            status, data = self.conn.uid("MOVE", key, target)
+            status, data = self._uid("MOVE", key, target)
         else:
-            status, data = self.conn.uid("COPY", key, target)
+            status, data = self._uid("COPY", key, target)
             if status == "OK":
-                self.conn.uid("STORE", key, "+FLAGS.SILENT", r"(\Deleted)")
-                self.conn.uid("EXPUNGE", key)
+                self._uid("STORE", key, "+FLAGS.SILENT", r"(\Deleted)")
+                self._uid("EXPUNGE", key)
         if status != "OK":
             raise InputError(f"IMAP could not move message {key}: {data!r}", where=self.where)
 

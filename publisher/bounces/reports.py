@@ -106,7 +106,7 @@ def _dsn(message: Message, report_id: str) -> Report:
             "message/global-delivery-status",
         ):
             continue
-        for group in _status_groups(part):
+        for group in _field_groups(part)[1:]:
             action = group.get("action", "").lower()
             recipient = _address(
                 group.get("final-recipient") or group.get("original-recipient", "")
@@ -121,25 +121,26 @@ def _dsn(message: Message, report_id: str) -> Report:
     return report
 
 
-def _status_groups(part: Message) -> list[dict[str, str]]:
-    """The per-recipient field groups of a delivery-status part (the first is per message)."""
+def _field_groups(part: Message) -> list[dict[str, str]]:
+    """The blocks of ``Name: value`` fields of a report part (delivery status: the first is
+    per message, each other per recipient; feedback report: one), names in lower case."""
     payload = part.get_payload()
     if isinstance(payload, list):  # the email package parses it as a list of header blocks
-        blocks = [
+        return [
             {k.lower(): str(v) for k, v in block.items()}
             for block in payload
             if isinstance(block, Message)
         ]
-        return blocks[1:]
     text = payload if isinstance(payload, str) else ""
     groups: list[dict[str, str]] = []
     for block in re.split(r"\r?\n\s*\r?\n", text.strip()):
         fields: dict[str, str] = {}
         for line in re.sub(r"\r?\n[ \t]+", " ", block).splitlines():
             name, _, value = line.partition(":")
-            fields[name.strip().lower()] = value.strip()
+            if value:
+                fields[name.strip().lower()] = value.strip()
         groups.append(fields)
-    return groups[1:]
+    return groups
 
 
 def _address(field_value: str) -> str:
@@ -172,7 +173,7 @@ def _complaint(message: Message, report_id: str) -> Report:
     for part in message.walk():
         kind = part.get_content_type()
         if kind == "message/feedback-report":
-            feedback = {k.lower(): v for k, v in _status_groups_first(part).items()}
+            feedback = next(iter(_field_groups(part)), {})
         elif kind in ("message/rfc822", "text/rfc822-headers") and original is None:
             original = _original(part)
     detail = feedback.get("feedback-type", "abuse")
@@ -189,19 +190,6 @@ def _complaint(message: Message, report_id: str) -> Report:
     elif emails:
         report.findings.append(Finding("complaint", email=emails[0], detail=detail))
     return report
-
-
-def _status_groups_first(part: Message) -> dict[str, str]:
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        return {k: str(v) for k, v in payload[0].items()}
-    text = payload if isinstance(payload, str) else ""
-    fields: dict[str, str] = {}
-    for line in re.sub(r"\r?\n[ \t]+", " ", text).splitlines():
-        name, _, value = line.partition(":")
-        if value:
-            fields[name.strip()] = value.strip()
-    return fields
 
 
 def _original(part: Message) -> Message | None:
