@@ -164,8 +164,8 @@ def test_a_send_warns_of_broken_records_and_goes_on(cli, project, keys, dns, mon
         result = cli("send", "so-1", "--transport", "smtp", "--yes")
     assert result.exit_code == 0, result.output
     assert len(handler.messages) == 2
-    assert "warning: DNS mx news.example.org: the From domain has no MX" in result.stderr
-    assert "warning: DNS spf news.example.org: no SPF record (error)" in result.stderr
+    assert "warning: dns mx news.example.org: the From domain has no MX" in result.stderr
+    assert "warning: dns spf news.example.org: no SPF record (error)" in result.stderr
     assert "`publisher check dns` says what to publish instead" in result.stderr
 
 

@@ -14,12 +14,25 @@ import click
 
 from publisher.cli import Project, pass_project
 from publisher.config import Config
-from publisher.errors import ConfigError, DatabaseError, SendError
+from publisher.errors import DatabaseError, SendError
 from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.send import SendRun
 from publisher.mail.status import Status, issue_status
 from publisher.mail.testsend import send_test_copy
 from publisher.mail.transports import SENT, TRANSPORTS
+
+
+@contextlib.contextmanager
+def _database_failures_stop_the_send() -> Iterator[None]:
+    """A database that cannot be opened or written (read-only, disk full) is a failed send:
+    exit 8, like every other reason a send cannot start or go on."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise SendError(
+            f"{exc.message}; the send stopped: run it again once the database is fixed",
+            where=exc.where, problems=exc.problems,
+        ) from exc  # fmt: skip
 
 
 @click.command("send")
@@ -57,6 +70,7 @@ from publisher.mail.transports import SENT, TRANSPORTS
     help="Build the issue first (a build older than its sources is refused otherwise).",
 )  # fmt: skip
 @pass_project
+@_database_failures_stop_the_send()
 def send_command(
     project: Project, issue: str, transport: str | None, to: tuple[str, ...],
     limit: int | None, rate: float | None, connections: int | None, yes: bool,
@@ -69,17 +83,7 @@ def send_command(
     and sends only to recipients not yet sent to. Unsubscribed and bounced subscribers are
     never sent to. Exit status 8 when some recipients failed.
     """
-    with _database_failures_stop_the_send():
-        _send(project.config, issue, transport, to, limit, rate, connections, yes, status,
-              retry_failed, retry_unknown, not_after, rebuild)  # fmt: skip
-
-
-def _send(
-    config: Config, issue: str, transport: str | None, to: tuple[str, ...],
-    limit: int | None, rate: float | None, connections: int | None, yes: bool,
-    status: bool, retry_failed: bool, retry_unknown: bool, not_after: str | None,
-    rebuild: bool,
-) -> None:  # fmt: skip
+    config = project.config
     if status:
         _print_status(issue_status(config, issue))
         return
@@ -129,40 +133,19 @@ def _send(
         raise SystemExit(8)
 
 
-@contextlib.contextmanager
-def _database_failures_stop_the_send() -> Iterator[None]:
-    """A database that cannot be opened or written (read-only, disk full) is a failed send:
-    exit 8, like every other reason a send cannot start or go on."""
-    try:
-        yield
-    except DatabaseError as exc:
-        raise SendError(
-            f"{exc.message}; the send stopped: run it again once the database is fixed",
-            where=exc.where, problems=exc.problems,
-        ) from exc  # fmt: skip
-
-
 def _dns_preflight(config: Config, issue: str, transport: str) -> None:
     """What is wrong with the sender's DNS records, as warnings: it never stops a send."""
-    from publisher.errors import DnsError
     from publisher.mail.built import load_built_issue
-    from publisher.mail.dns import Resolver
-    from publisher.mail.preflight import check_dns
+    from publisher.mail.preflight import issue_findings
 
     try:
         sender = load_built_issue(config, issue).sender.get("from_email", "")
-        report = check_dns(config, from_email=sender, transport=transport,
-                           resolver=Resolver(timeout=2.0))  # fmt: skip
-    except (DnsError, ConfigError) as exc:
-        click.echo(f"warning: the DNS records were not checked: {exc}", err=True)
-        return
     except SendError:
         return  # not built: said below, where the send stops
-    shown = [f for f in report.findings if f.severity != "ok"]
-    for finding in shown:
-        click.echo(f"warning: DNS {finding.check} {finding.name}: {finding.message}"
-                   f" ({finding.severity})", err=True)  # fmt: skip
-    if shown:
+    findings = issue_findings(config, sender, transport)
+    for finding in findings:
+        click.echo(f"warning: {finding.where}: {finding.message} ({finding.severity})", err=True)
+    if any(f.severity != "note" for f in findings):
         click.echo("  `publisher check dns` says what to publish instead", err=True)
 
 

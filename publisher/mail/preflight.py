@@ -313,13 +313,14 @@ def _dmarc(
 
 def issue_findings(config: Config, from_email: str, transport: str) -> list[Finding]:
     """The DNS findings worth an editor's eye (warnings and errors) as ``check`` findings, for
-    an issue sent from ``from_email``; when DNS does not answer, a note saying so."""
+    an issue sent from ``from_email`` (``check`` lists them, ``send`` warns of them); when
+    they cannot be made, a note saying why."""
     from publisher.errors import DnsError
 
     try:
         report = check_dns(config, from_email=from_email, transport=transport,
                            resolver=Resolver(timeout=2.0))  # fmt: skip
-    except DnsError as exc:
+    except (DnsError, ConfigError) as exc:  # offline, or no From address to start from
         return [Finding("note", "dns", f"the sender's DNS records were not checked: {exc}")]
     return [
         Finding(f.severity, f"dns {f.check} {f.name}", f.message, f.fix or "")
