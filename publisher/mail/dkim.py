@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +104,13 @@ class DkimKey:
     selector: str
     private: Any  # an RSA or Ed25519 private key of the cryptography package
 
-    @property
+    @cached_property  # asked for every message signed
     def kind(self) -> str:
         from cryptography.hazmat.primitives.asymmetric import ed25519
 
         return "ed25519" if isinstance(self.private, ed25519.Ed25519PrivateKey) else "rsa"
 
-    @property
+    @cached_property
     def algorithm(self) -> str:
         return f"{self.kind}-sha256"
 
