@@ -28,23 +28,10 @@ def check_command(project: Project, issue: str, as_json: bool, nameserver: str |
     if issue == "dns":
         _check_dns(project, as_json, nameserver)
         return
+    from publisher.mail.preflight import with_dns_findings
     from publisher.output.check import check_issue
 
-    report = check_issue(project.config, issue)
-    config = project.config
-    transport = config.table("send")["transport"]
-    if config.table("send")["dns_preflight"] and transport in ("smtp", "ses"):
-        # Sent over SMTP or SES: whether receivers will trust the sender is a finding too.
-        from dataclasses import replace
-
-        from publisher.mail.built import load_built_issue
-        from publisher.mail.preflight import issue_findings
-        from publisher.output.check import SEVERITIES
-
-        sender = load_built_issue(config, report.issue).sender.get("from_email", "")
-        found = [*report.findings, *issue_findings(config, sender, transport)]
-        found.sort(key=lambda f: SEVERITIES.index(f.severity))  # errors first, as the rest
-        report = replace(report, findings=tuple(found))
+    report = with_dns_findings(project.config, check_issue(project.config, issue))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

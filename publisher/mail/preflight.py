@@ -8,14 +8,15 @@ which name, and what to publish instead.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from publisher.config import Config
 from publisher.errors import ConfigError
 from publisher.mail.dkim import DkimSettings, alignment_problem, public_key_base64
 from publisher.mail.dns import Resolver
 from publisher.mail.spf import MAX_LOOKUPS, SpfProblem, check_host, count_lookups, spf_records
-from publisher.output.check import Finding
+from publisher.output.check import SEVERITIES as CHECK_SEVERITIES
+from publisher.output.check import CheckReport, Finding
 
 SEVERITIES = ("error", "warning", "ok")
 
@@ -327,3 +328,27 @@ def issue_findings(config: Config, from_email: str, transport: str) -> list[Find
         for f in report.findings
         if f.severity != "ok"
     ]
+
+
+def with_dns_findings(
+    config: Config, report: CheckReport, known: dict[tuple[str, str], list[Finding]] | None = None
+) -> CheckReport:
+    """``report`` with the sender's DNS findings added, when the issue goes out over SMTP or
+    SES and ``[send] dns_preflight`` is on: whether receivers will trust the sender is a
+    finding about the issue too. ``known`` keeps the findings by sender and transport across
+    calls (the preview rebuilds often; DNS records do not change as the issue is edited)."""
+    from publisher.mail.built import load_built_issue
+
+    transport = config.table("send")["transport"]
+    if not config.table("send")["dns_preflight"] or transport not in ("smtp", "ses"):
+        return report
+    sender = load_built_issue(config, str(report.folder)).sender.get("from_email", "")
+    key = (sender, transport)
+    if known is None or key not in known:
+        found = issue_findings(config, sender, transport)
+        if known is None:
+            known = {}
+        known[key] = found
+    findings = [*report.findings, *known[key]]
+    findings.sort(key=lambda f: CHECK_SEVERITIES.index(f.severity))  # errors first, as the rest
+    return replace(report, findings=tuple(findings))

@@ -69,10 +69,10 @@ class CheckReport:
         }
 
 
-def check_issue(config: Config, issue: str) -> CheckReport:
-    """Check the build of ``issue`` (a slug) in ``build/<slug>/``."""
+def check_issue(config: Config, issue: str, folder: Path | None = None) -> CheckReport:
+    """Check the build of ``issue`` (a slug) in ``build/<slug>/``, or in ``folder``."""
     slug = PurePosixPath(issue).name.removesuffix(".yaml").removesuffix(".yml")
-    folder = config.build_dir / slug
+    folder = config.build_dir / slug if folder is None else folder
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         html = (folder / "email.html").read_text(encoding="utf-8")
