@@ -20,7 +20,7 @@ MAX_TOP_LEVEL = 10
 # right, never from one to its left (cli → stages → model).
 LAYERS = [
     {"cli", "__main__"},
-    {"upload", "web"},
+    {"upload", "web", "preview"},
     {"mail", "bounces"},  # bounces: the reports that come back from what mail sent
     {"output"},
     {"issues"},  # composing checks that the theme an issue names exists

@@ -18,6 +18,7 @@ Body paragraphs are separated by blank lines; ``dumps`` then ``loads`` gives the
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -86,6 +87,14 @@ def set_figure(text: str, number: int, values: dict[str, str], *, where: str) ->
 
 def loads(text: str, *, slug: str = "", where: str = "<article>") -> Article:
     """Parse an article file; every problem is reported at once with its field."""
+    return _parsed(text, slug, where)
+
+
+# Parsing the YAML is most of reading an article, and a build reads each one more than once
+# (composing, checking), the preview after every save: the same text parses to the same
+# (frozen) article. A file that fails raises each time: failures are not kept.
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str, slug: str, where: str) -> Article:
     text = nfc(text.lstrip("\ufeff")).replace("\r\n", "\n").replace("\r", "\n")
     match = _FRONT.match(text)
     if not match:

@@ -83,6 +83,7 @@ COMMANDS = {
     "issue": "publisher.cli.issue:issue",
     "build": "publisher.cli.build:build_command",
     "check": "publisher.cli.check:check_command",
+    "preview": "publisher.cli.preview:preview_command",
     "site": "publisher.cli.site:site_command",
     "subscribers": "publisher.cli.subscribers:subscribers",
     "send": "publisher.cli.send:send_command",

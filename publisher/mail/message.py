@@ -51,6 +51,24 @@ def given_name(name: str, language: str) -> str:
     return words[-1] if language.partition("-")[0].lower() in FAMILY_FIRST else words[0]
 
 
+def unsubscribe_link(config: Config) -> str:
+    """The unsubscribe link of every message, ``{token}`` the subscriber's."""
+    url = config.table("send")["unsubscribe_url"].strip()
+    base = config.table("web")["base_url"]
+    if not url and base:
+        url = f"{base}unsubscribe/{{token}}"  # the page of ``publisher serve``
+    # Their form was checked when publisher.toml was read; sending needs the link itself.
+    if not url:
+        raise ConfigError(
+            "invalid [send] settings",
+            problems=[
+                "web.base_url: required (where `publisher serve` answers), or"
+                " send.unsubscribe_url, e.g. https://example.org/unsubscribe/{token}"
+            ],
+        )
+    return url
+
+
 @dataclass(frozen=True)
 class MessageSettings:
     """The ``[send]`` values messages need: unsubscribe link templates, name fallback."""
@@ -65,19 +83,7 @@ class MessageSettings:
     def from_config(cls, config: Config) -> MessageSettings:
         """Read and check ``[send]``; ``ConfigError`` lists every problem."""
         table = config.table("send")
-        url, mailto = table["unsubscribe_url"].strip(), table["unsubscribe_mailto"].strip()
-        base = config.table("web")["base_url"]
-        if not url and base:
-            url = f"{base}unsubscribe/{{token}}"  # the page of ``publisher serve``
-        # Their form was checked when publisher.toml was read; sending needs the link itself.
-        if not url:
-            raise ConfigError(
-                "invalid [send] settings",
-                problems=[
-                    "web.base_url: required (where `publisher serve` answers), or"
-                    " send.unsubscribe_url, e.g. https://example.org/unsubscribe/{token}"
-                ],
-            )
+        url, mailto = unsubscribe_link(config), table["unsubscribe_mailto"].strip()
         if mailto and "{token}" not in mailto and "?" not in mailto:
             mailto += "?subject=unsubscribe%20{token}"
         if mailto and not mailto.startswith("mailto:"):

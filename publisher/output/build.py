@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,31 @@ def build_issue(
             issue = _compose(config, issue)
     target = Path(out) if out is not None else config.build_dir / issue.slug
     check_target(target, config.project)
+    previous = _previous_files(target)
+
+    def previous_pdf(print_html: bytes) -> bytes | None:
+        if "print.pdf" in previous and previous.get("print.html", {}).get("sha256") == _sha256(
+            print_html
+        ):
+            return (target / "print.pdf").read_bytes()
+        return None
+
+    files, manifest = assemble(config, issue, timings, pdf=pdf, previous_pdf=previous_pdf)
+    with timed(timings, "write"):
+        swap_in(target, files)
+    sizes = {n: len(b) for n, b in files.items()}
+    removed = sorted(set(previous) - set(files))
+    return BuildResult(target, sizes, manifest, timings, issue_warnings(issue), removed)
+
+
+def assemble(
+    config: Config, issue: Issue, timings: dict[str, float] | None = None, *, pdf: bool = False,
+    previous_pdf: Callable[[bytes], bytes | None] | None = None,
+) -> tuple[dict[str, bytes], dict[str, Any]]:  # fmt: skip
+    """Every file of a build in memory, by name, and its manifest: nothing is written.
+
+    ``previous_pdf`` gives back the PDF of an earlier build of the same ``print.html``.
+    """
     roots = [config.project, config.articles_dir]
     store = ImageStore(roots, issue.web_url, collect=True)
     with preparing_images(store):
@@ -74,11 +100,10 @@ def build_issue(
                 files["print.pdf"] = print_edition.to_pdf(rendered.print_html, images)
     if store.problems:
         raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
-    previous = _previous_files(target)
-    if not pdf and "print.pdf" in previous:
-        print_html = previous.get("print.html", {})
-        if print_html.get("sha256") == _sha256(files["print.html"]):
-            files["print.pdf"] = (target / "print.pdf").read_bytes()
+    if not pdf and previous_pdf is not None:
+        kept = previous_pdf(files["print.html"])
+        if kept is not None:
+            files["print.pdf"] = kept
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
@@ -91,11 +116,7 @@ def build_issue(
     files[MANIFEST] = text.encode()
     # The marker ties the folder to its manifest: see check_target.
     files[MARKER] = json.dumps({"manifest_sha256": _sha256(files[MANIFEST])}).encode() + b"\n"
-    with timed(timings, "write"):
-        swap_in(target, files)
-    sizes = {n: len(b) for n, b in files.items()}
-    removed = sorted(set(previous) - set(files))
-    return BuildResult(target, sizes, manifest, timings, issue_warnings(issue), removed)
+    return files, manifest
 
 
 def _text_files(rendered: Rendered) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -73,23 +74,34 @@ def check_issue(config: Config, issue: str, folder: Path | None = None) -> Check
     """Check the build of ``issue`` (a slug) in ``build/<slug>/``, or in ``folder``."""
     slug = PurePosixPath(issue).name.removesuffix(".yaml").removesuffix(".yml")
     folder = config.build_dir / slug if folder is None else folder
+    files = BuiltFiles(folder)
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        html = (folder / "email.html").read_text(encoding="utf-8")
-        text = (folder / "email.txt").read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
+        manifest = json.loads(files[MANIFEST])
+        files["email.html"], files["email.txt"]
+    except (OSError, ValueError, KeyError) as exc:
+        problem = f"{exc.args[0]} is missing" if isinstance(exc, KeyError) else str(exc)
         raise PublisherError(
-            f"the issue is not built ({exc}): run publisher build {slug} first", where=str(folder)
+            f"the issue is not built ({problem}): run publisher build {slug} first",
+            where=str(folder),
         ) from None
-    from lxml import html as lxml_html  # only this command parses the built email
+    return check_files(config, slug, files, manifest, folder)
+
+
+def check_files(
+    config: Config, slug: str, files: Mapping[str, bytes], manifest: dict[str, Any], folder: Path
+) -> CheckReport:
+    """Check a build given as its files by name (what ``build`` writes), ``folder`` its place."""
+    html = files["email.html"].decode("utf-8")
+    text = files["email.txt"].decode("utf-8")
+    from lxml import html as lxml_html  # only checking parses the built email
 
     document = lxml_html.document_fromstring(html)
     findings = [
         *_size(manifest),
         *_styles(document),
         *_images(document),
-        *_links(document, manifest, folder),
-        *_tokens(html, text, folder),
+        *_links(document, manifest, files),
+        *_tokens(html, text, files),
         *_subject_and_preheader(manifest, document),
         *_languages(document, manifest),
         *_image_ratio(document),
@@ -97,6 +109,29 @@ def check_issue(config: Config, issue: str, folder: Path | None = None) -> Check
     ]
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
     return CheckReport(slug, folder, tuple(findings))
+
+
+class BuiltFiles(Mapping[str, bytes]):
+    """The files of a build folder by name (``web/index.html``), read when asked for."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __getitem__(self, name: str) -> bytes:
+        path = self.folder / name
+        if not path.is_file():
+            raise KeyError(name)
+        return path.read_bytes()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (self.folder / name).is_file()
+
+    def __iter__(self) -> Iterator[str]:
+        paths = self.folder.rglob("*") if self.folder.is_dir() else iter(())
+        return (p.relative_to(self.folder).as_posix() for p in paths if p.is_file())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _size(manifest: dict[str, Any]) -> list[Finding]:
@@ -155,7 +190,7 @@ def _images(document: Any) -> list[Finding]:
     return found
 
 
-def _links(document: Any, manifest: dict[str, Any], folder: Path) -> list[Finding]:
+def _links(document: Any, manifest: dict[str, Any], files: Mapping[str, bytes]) -> list[Finding]:
     web_url = str(manifest.get("issue", {}).get("web_url") or "")
     found, unsubscribe = [], False
     for link in document.iter("a"):
@@ -178,7 +213,7 @@ def _links(document: Any, manifest: dict[str, Any], folder: Path) -> list[Findin
             )
         elif parts.scheme not in ("https", ""):
             found.append(Finding("error", f"link {href}", f"a {parts.scheme}: link", "remove it"))
-        elif web_url and href.startswith(web_url) and not _built(folder, href[len(web_url) :]):
+        elif web_url and href.startswith(web_url) and not _built(files, href[len(web_url) :]):
             found.append(
                 Finding(
                     "error",
@@ -199,13 +234,13 @@ def _links(document: Any, manifest: dict[str, Any], folder: Path) -> list[Findin
     return found
 
 
-def _built(folder: Path, path: str) -> bool:
+def _built(files: Mapping[str, bytes], path: str) -> bool:
     path = unquote(urlsplit(path).path)
-    target = folder / "web" / path
-    return (target / "index.html").is_file() if path.endswith("/") or not path else target.is_file()
+    name = f"web/{path}"
+    return f"{name}index.html" in files if path.endswith("/") or not path else name in files
 
 
-def _tokens(html: str, text: str, folder: Path) -> list[Finding]:
+def _tokens(html: str, text: str, files: Mapping[str, bytes]) -> list[Finding]:
     found = []
     for name, content in (("email.html", html), ("email.txt", text)):
         for token in sorted(set(_TOKEN_LIKE.findall(content)) - set(TOKENS)):
@@ -217,12 +252,9 @@ def _tokens(html: str, text: str, folder: Path) -> list[Finding]:
                     f"use one of {', '.join(TOKENS)}",
                 )
             )
-    web = folder / "web"
-    pages = sorted(web.rglob("*.html")) if web.is_dir() else []
-    for page in pages:
-        tokens = set(_TOKEN_LIKE.findall(page.read_text(encoding="utf-8")))
+    for where in sorted(n for n in files if n.startswith("web/") and n.endswith(".html")):
+        tokens = set(_TOKEN_LIKE.findall(files[where].decode("utf-8")))
         if tokens:
-            where = f"web/{page.relative_to(web).as_posix()}"
             message = f"{', '.join(sorted(tokens))} would show as it is on the web"
             found.append(Finding("error", where, message, "keep tokens to the email templates"))
     return found

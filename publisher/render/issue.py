@@ -18,7 +18,7 @@ from publisher.render.inline import inline_css
 from publisher.render.templates import environment
 from publisher.render.theme import Theme, load_theme
 
-_ENVIRONMENTS: dict[tuple[str, tuple[Path, ...]], tuple[Theme, Environment]] = {}
+_ENVIRONMENTS: dict[tuple[str, tuple[Path, ...], frozenset[Path]], tuple[Theme, Environment]] = {}
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,15 @@ def timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
 def theme_environment(name: str, templates: Path | None) -> tuple[Theme, Environment]:
     """The theme and its Jinja environment (kept for the process: templates compile once)."""
     theme = load_theme(name, templates)
-    key = (name, theme.dirs)
+    # Jinja notices an edited template, not a new file that now overrides a packaged one:
+    # the project's own files are part of the key (a long-lived process, such as the preview).
+    own = frozenset(
+        path
+        for folder in theme.dirs
+        if templates is not None and folder.is_relative_to(templates)
+        for path in folder.rglob("*")
+    )
+    key = (name, theme.dirs, own)
     cached = _ENVIRONMENTS.get(key)
     if cached is None or cached[0] != theme:
         cached = _ENVIRONMENTS[key] = (theme, environment(theme))

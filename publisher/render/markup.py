@@ -6,6 +6,7 @@ Article text is untrusted (scraped from the web): Markdown is parsed with raw HT
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,9 @@ TEXT_WIDTH = 76
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+# A paragraph's HTML depends on its text alone; every output renders it again, and the preview
+# renders the same issue after every save: each distinct paragraph is parsed once.
+@functools.lru_cache(maxsize=8192)
 def to_html(markdown: str) -> Markup:
     """Markdown as HTML that is well-formed XML too (mjml-python rejects anything less).
 
@@ -30,6 +34,7 @@ def to_html(markdown: str) -> Markup:
     return Markup(_NOT_XML.sub("\ufffd", _MD.render(markdown)).strip())
 
 
+@functools.lru_cache(maxsize=8192)
 def to_plain(markdown: str) -> str:
     """Markdown as one line of plain text (links and emphasis dropped, text kept)."""
     links = LinkRefs()
