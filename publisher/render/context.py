@@ -79,6 +79,9 @@ class EntryView:
     figures: tuple[FigureView, ...]
     keywords: tuple[str, ...]
     glossary: tuple[tuple[str, str], ...]
+    # The words around the article in its own language ("Read more" after an English article
+    # of a Vietnamese issue): ``issue.labels`` are the issue's.
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
     for s_number, section in enumerate(issue.sections, 1):
         views = []
         for entry in section.entries:
-            view = _entry(issue, entry, len(entries) + 1, section.title, labels)
+            view = _entry(issue, entry, len(entries) + 1, section.title, theme)
             views.append(view)
             entries.append(view)
         sections.append(SectionView(s_number, clean(section.title), tuple(views)))
@@ -189,8 +192,10 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
     )
 
 
-def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) -> EntryView:
+def _entry(issue: Issue, entry: Entry, number: int, section: str, theme: Theme) -> EntryView:
     article = entry.article
+    language = article.language or issue.language
+    labels = labels_for(language, theme.settings)
     lead_md = _markdown(article.lead)
     paragraphs = [p for p in (_markdown(p) for p in article.paragraphs) if p]
     pairs = [(f, _figure(issue, f, labels, article.slug)) for f in article.figures if _shows(f)]
@@ -202,15 +207,15 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
     excerpt, teaser, truncated = _excerpt(entry, lead_md, paragraphs, body, pictures or shown)
     date = ""
     if article.published:
-        date = format_day(article.published.date(), issue.language, labels["date_format"])
-    byline = format_names([untrusted(a) for a in article.authors if clean(a)], issue.language)
+        date = format_day(article.published.date(), language, labels["date_format"])
+    byline = format_names([untrusted(a) for a in article.authors if clean(a)], language)
     source = untrusted(article.source)
     return EntryView(
         number=number,
         slug=article.slug,
         url=entry.url,
         section=clean(section),
-        language=article.language or issue.language,
+        language=language,
         lang=article.language if article.language not in ("", issue.language) else "",
         kicker=untrusted(article.kicker),
         title=untrusted(article.title),
@@ -227,6 +232,7 @@ def _entry(issue: Issue, entry: Entry, number: int, section: str, labels: dict) 
         figures=figures,
         keywords=tuple(untrusted(k) for k in article.keywords if clean(k)),
         glossary=_glossary(article),
+        labels=labels,
     )
 
 
