@@ -156,6 +156,9 @@ class Issue:
     newsletter: str = ""  # the newsletter's name ([newsletter] name), for mastheads
     list_id: str = ""  # the List-Id of the mailing list ([newsletter] list_id)
     not_after: datetime | None = None  # nothing of it is sent after this moment
+    # A language edition: its language code ("" for the issue itself, the default edition).
+    edition: str = ""
+    editions: tuple[Issue, ...] = ()  # the issue's other language editions
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -164,8 +167,12 @@ class Issue:
 
     @property
     def web_url(self) -> str:
-        """The web edition of this issue (its view-in-browser address)."""
-        return f"{self.base_url.rstrip('/')}/issues/{self.slug}/" if self.base_url else ""
+        """The web edition of this issue (its view-in-browser address); a language edition's
+        is a folder in it (``…/issues/<slug>/en/``)."""
+        if not self.base_url:
+            return ""
+        folder = f"{self.edition}/" if self.edition else ""
+        return f"{self.base_url.rstrip('/')}/issues/{self.slug}/{folder}"
 
     def article_url(self, slug: str) -> str:
         """The web page of one article of this issue."""

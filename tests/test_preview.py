@@ -243,7 +243,7 @@ def test_the_sample_subscriber_and_a_real_one(example):
     without_greeting(example)
     session = PreviewSession(example, ISSUE, Sample())
     session.rebuild()
-    assert session.state.tokens[0] == "An"  # "Nguyễn Thu An", called by the given name
+    assert session.state.tokens[""][0] == "An"  # "Nguyễn Thu An", called by the given name
     built = session.state.files["email.html"].decode("utf-8")
     assert "Xin chào An," in session.fill(built, session.state, markup=True)
     who = Sample("jane@example.org", "Jane Smith", "en")

@@ -172,6 +172,14 @@ def format_draft(draft: IssueDraft, path: str) -> str:
         "",
         f"{count} article{'s' * (count != 1)} in {sections} section{'s' * (sections != 1)}",
     ]
+    for edition in issue.editions:
+        lines += ["", f"edition {edition.edition}: {edition.title}",
+                  f"  subject:   {edition.subject or '-'}",
+                  f"  preheader: {edition.preheader or '-'}",
+                  f"  web:       {edition.web_url or '- (no base_url)'}"]  # fmt: skip
+        for number, part in enumerate(edition.sections, 1):
+            slugs = ", ".join(e.article.slug for e in part.entries)
+            lines.append(f"  {number}. {part.title}: {slugs}")
     return "\n".join(lines)
 
 

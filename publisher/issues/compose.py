@@ -7,13 +7,14 @@ reported together in one ``ComposeError``, each with the line of the offending e
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from publisher.articles.library import Library
 from publisher.config import Config
 from publisher.errors import ComposeError, PublisherError
+from publisher.issues.editions import DraftEdition, read_editions
 from publisher.issues.file import (
     DraftEntry,
     DraftSection,
@@ -78,6 +79,20 @@ class IssueDraft:
             "sections": [
                 {"title": s.title, "articles": [_entry_json(issue, e) for e in s.entries]}
                 for s in self.sections
+            ],
+            "editions": [
+                {
+                    "language": e.language,
+                    "title": e.title,
+                    "subject": e.subject,
+                    "preheader": e.preheader,
+                    "web_url": e.web_url,
+                    "sections": [
+                        {"title": s.title, "articles": [x.article.slug for x in s.entries]}
+                        for s in e.sections
+                    ],
+                }
+                for e in issue.editions
             ],
             "problems": list(self.problems),
         }
@@ -155,8 +170,13 @@ def draft_issue(
     problems = Problems()
     header = read_header(config, data, path, problems)
     sections = read_sections(data, problems, allow_empty)
-    sections = _resolve(Library(config.articles_dir), sections, problems)
-    result = _issue(header, sections)
+    library = Library(config.articles_dir)
+    sections = _resolve(library, sections, problems)
+    editions = [
+        (edition, _resolve(library, edition.sections, problems) if edition.sections else None)
+        for edition in read_editions(data, header["language"], problems)
+    ]
+    result = _issue(header, sections, editions)
     found = problems.in_order()
     # Whether the theme exists is for the themes to say; an issue that names none that loads
     # is refused here, so `issue show` reports what `build` would refuse.
@@ -199,20 +219,37 @@ def _load(
         return None
 
 
-def _issue(header: dict[str, Any], sections: list[DraftSection]) -> Issue:
+def _issue(
+    header: dict[str, Any],
+    sections: list[DraftSection],
+    editions: list[tuple[DraftEdition, list[DraftSection] | None]] | None = None,
+) -> Issue:
     """The issue of the articles found; each entry's URL is its page in the web edition."""
     issue = Issue(**header)
-    return Issue(
-        **header,
-        sections=tuple(
-            Section(
-                s.title,
-                tuple(
-                    Entry(e.article, e.excerpt, e.image, issue.article_url(e.slug))
-                    for e in s.entries
-                    if e.article is not None
-                ),
-            )
-            for s in sections
-        ),
+    made = tuple(
+        _issue(_edition_header(header, edition), own if own is not None else sections)
+        for edition, own in editions or []
+    )
+    return replace(issue, sections=_sections(issue, sections), editions=made)
+
+
+def _edition_header(header: dict[str, Any], edition: DraftEdition) -> dict[str, Any]:
+    """An edition's fields: its own, else the issue's (a title of its own is its subject too)."""
+    fields = edition.fields
+    subject = fields.get("subject") or fields.get("title") or header["subject"]
+    return {**header, **fields, "subject": subject, "language": edition.language,
+            "edition": edition.language}  # fmt: skip
+
+
+def _sections(issue: Issue, sections: list[DraftSection]) -> tuple[Section, ...]:
+    return tuple(
+        Section(
+            s.title,
+            tuple(
+                Entry(e.article, e.excerpt, e.image, issue.article_url(e.slug))
+                for e in s.entries
+                if e.article is not None
+            ),
+        )
+        for s in sections
     )

@@ -25,7 +25,7 @@ from publisher.text import clean, nfc, slugify, suggest
 
 ISSUE_KEYS = (
     "title", "number", "date", "language", "theme", "subject", "preheader", "intro",
-    "sender", "base_url", "not_after", "sections",
+    "sender", "base_url", "not_after", "sections", "editions",
 )  # fmt: skip
 SENDER_KEYS = tuple(f.name for f in fields(Sender))
 # Far beyond any newsletter, low enough that a file made by mistake is an error, not a hang.
@@ -157,14 +157,21 @@ def _setting(data: Any, defaults: dict, key: str, problems: Problems) -> tuple[s
 
 def _language(value: tuple[str, int | None], problems: Problems) -> str:
     code, line = value
+    if not is_language(code):
+        where = "language" if line else "language (from [newsletter] in publisher.toml)"
+        problems.add(line, f"{where}: {code!r} is not a language code such as vi or en")
+    return code
+
+
+def is_language(code: str) -> bool:
+    """Whether ``code`` is a language code Babel knows (``vi``, ``en``, ``en-GB``)."""
     from babel import Locale, UnknownLocaleError
 
     try:
         Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
-        where = "language" if line else "language (from [newsletter] in publisher.toml)"
-        problems.add(line, f"{where}: {code!r} is not a language code such as vi or en")
-    return code
+        return False
+    return True
 
 
 def _theme(value: tuple[str, int | None], problems: Problems) -> str:

@@ -41,6 +41,20 @@ class BuiltIssue:
     def language(self) -> str:
         return str(self.issue.get("language") or "")
 
+    def editions(self) -> dict[str, BuiltIssue]:
+        """The issue's language editions by code (``en``), each read from its folder."""
+        listed = self.manifest.get("editions") or {}
+        if not isinstance(listed, dict):
+            return {}
+        found = {}
+        for code in sorted(listed):
+            folder = self.folder / str(code)
+            if not folder.resolve().is_relative_to(self.folder.resolve()):
+                raise SendError(f"the manifest names an edition outside the build: {code!r}",
+                                where=str(self.folder / "manifest.json"))  # fmt: skip
+            found[str(code)] = read_built(folder, self.slug)
+        return found
+
     @property
     def not_after(self) -> datetime | None:
         """The issue file's ``not_after``: nothing of this issue is sent after it."""
@@ -91,7 +105,12 @@ def build_folder(config: Config, issue: str) -> Path:
 
 def load_built_issue(config: Config, issue: str) -> BuiltIssue:
     """Read a built issue; ``SendError`` when it is missing or incomplete."""
-    folder = build_folder(config, issue)
+    return read_built(build_folder(config, issue), issue)
+
+
+def read_built(folder: Path, issue: str = "") -> BuiltIssue:
+    """Read the build in ``folder`` (an issue, or one of its language editions)."""
+    issue = issue or folder.name
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         text = (folder / "email.txt").read_text(encoding="utf-8")

@@ -12,17 +12,11 @@ from publisher.config import Config
 from publisher.errors import SendError
 from publisher.mail.built import BuiltIssue, check_current, load_built_issue
 from publisher.mail.dispatch import Breaker, Dispatcher, Throttle, backoff
+from publisher.mail.editions import EditionMessages
 from publisher.mail.headers import HeaderError
-from publisher.mail.ledger import (
-    BATCH,
-    SHARED_BATCH,
-    Finished,
-    Heartbeat,
-    Job,
-    Ledger,
-)
+from publisher.mail.ledger import BATCH, SHARED_BATCH, Finished, Heartbeat, Job, Ledger
 from publisher.mail.lock import SendLock
-from publisher.mail.message import CompiledMessage, MessageSettings
+from publisher.mail.message import MessageSettings
 from publisher.mail.options import SendOptions, SendReport
 from publisher.mail.status import Status, ledger_status
 from publisher.mail.transports import (
@@ -59,7 +53,7 @@ class SendRun:
         self.lease = float(config.table("send")["lease"])
         self.ledger: Ledger | None = None
         self.lock: SendLock | None = None
-        self._messages: dict[tuple[bool, tuple[str, ...]], CompiledMessage] = {}
+        self._messages: dict[tuple[bool, tuple[str, ...]], EditionMessages] = {}
         self._report = SendReport()
         self._report_lock = threading.Lock()
         self._error: BaseException | None = None
@@ -127,10 +121,10 @@ class SendRun:
         todo = counts["queued"] + counts["sending"]
         return min(todo, self.options.limit) if self.options.limit is not None else todo
 
-    def message(self, eight_bit: bool, unsigned: tuple[str, ...] = ()) -> CompiledMessage:
-        """The compiled message for a transport's 8BITMIME and unsigned headers, made once."""
+    def message(self, eight_bit: bool, unsigned: tuple[str, ...] = ()) -> EditionMessages:
+        """The compiled messages for a transport's 8BITMIME and unsigned headers, made once."""
         if (eight_bit, unsigned) not in self._messages:
-            self._messages[eight_bit, unsigned] = CompiledMessage(
+            self._messages[eight_bit, unsigned] = EditionMessages(
                 self.built, self.settings, eight_bit=eight_bit, unsigned=unsigned
             )
         return self._messages[eight_bit, unsigned]
@@ -363,7 +357,8 @@ class _Lane:
     def envelope(self, job: Job) -> Envelope | None:
         """The job's message, paced; ``None`` when its headers are refused (settled failed)."""
         self.run.throttle.wait()
-        message = self.run.message(self.transport.eight_bit, self.transport.unsigned_headers)
+        messages = self.run.message(self.transport.eight_bit, self.transport.unsigned_headers)
+        message = messages.choose(job.recipient)
         try:
             data = message.render(job.recipient)
         except HeaderError as exc:

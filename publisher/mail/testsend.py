@@ -10,7 +10,8 @@ from publisher.audience.subscribers import SubscriberList
 from publisher.config import Config
 from publisher.errors import SendError
 from publisher.mail.built import check_current, load_built_issue
-from publisher.mail.message import CompiledMessage, MessageSettings, Recipient
+from publisher.mail.editions import EditionMessages
+from publisher.mail.message import MessageSettings, Recipient
 from publisher.mail.transports import Envelope, Outcome, transport_factory
 
 
@@ -34,11 +35,12 @@ def send_test_copy(
             recipients.append(Recipient(email, name, "test-send-token", language))
     outcomes = []
     with transport_factory(transport, config)() as sender:
-        message = CompiledMessage(
+        messages = EditionMessages(
             built, settings, eight_bit=sender.eight_bit, test=True,
             unsigned=sender.unsigned_headers,
         )  # fmt: skip
         for recipient in recipients:
+            message = messages.choose(recipient)  # the edition a subscriber would get
             data = message.render(recipient)
             envelope = Envelope(message.mail_from(recipient), recipient.email, data)
             outcomes += sender.send([envelope])

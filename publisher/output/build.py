@@ -66,11 +66,10 @@ def build_issue(
     check_target(target, config.project)
     previous = _previous_files(target)
 
-    def previous_pdf(print_html: bytes) -> bytes | None:
-        if "print.pdf" in previous and previous.get("print.html", {}).get("sha256") == _sha256(
-            print_html
-        ):
-            return (target / "print.pdf").read_bytes()
+    def previous_pdf(folder: str, print_html: bytes) -> bytes | None:
+        entry = previous.get(f"{folder}print.html", {})
+        if f"{folder}print.pdf" in previous and entry.get("sha256") == _sha256(print_html):
+            return (target / folder / "print.pdf").read_bytes()
         return None
 
     files, manifest = assemble(config, issue, timings, pdf=pdf, previous_pdf=previous_pdf)
@@ -83,12 +82,15 @@ def build_issue(
 
 def assemble(
     config: Config, issue: Issue, timings: dict[str, float] | None = None, *, pdf: bool = False,
-    previous_pdf: Callable[[bytes], bytes | None] | None = None,
+    previous_pdf: Callable[[str, bytes], bytes | None] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, Any]]:  # fmt: skip
     """Every file of a build in memory, by name, and its manifest: nothing is written.
 
-    ``previous_pdf`` gives back the PDF of an earlier build of the same ``print.html``.
+    Each language edition is a build of its own in a folder named by its language (``en/``),
+    listed in the issue's manifest. ``previous_pdf(folder, print_html)`` gives back the PDF
+    of an earlier build of the same ``print.html`` in that folder (``""`` or ``en/``).
     """
+    folder = f"{issue.edition}/" if issue.edition else ""
     roots = [config.project, config.articles_dir]
     store = ImageStore(roots, issue.web_url, collect=True)
     with preparing_images(store):
@@ -101,17 +103,29 @@ def assemble(
     if store.problems:
         raise RenderError("some images cannot be used", where=issue.slug, problems=store.problems)
     if not pdf and previous_pdf is not None:
-        kept = previous_pdf(files["print.html"])
+        kept = previous_pdf(folder, files["print.html"])
         if kept is not None:
             files["print.pdf"] = kept
     # The web edition, with the images every output links to (published beside its pages).
     files.update({f"web/{path}": page.encode("utf-8") for path, page in rendered.web.items()})
     files.update({f"web/{name}": data for name, data in store.files.items()})
     mime_bytes = encoded_size(rendered.email_txt, rendered.email_html)
-    sources = source_files(config, issue.slug, [e.article.slug for s in issue.sections
-                                                for e in s.entries], issue.theme)  # fmt: skip
+    editions = {}
+    for edition in issue.editions:
+        own, editions[edition.edition] = assemble(
+            config, edition, timings, pdf=pdf, previous_pdf=previous_pdf
+        )
+        own.pop(MARKER)  # the issue's marker covers its editions' files
+        files.update({f"{edition.edition}/{name}": data for name, data in own.items()})
+    slugs = [e.article.slug for i in (issue, *issue.editions) for e in i.entries]
+    sources = source_files(config, issue.slug, list(dict.fromkeys(slugs)), issue.theme)
     sources += sorted(set(store.sources.values()))
     manifest = build_manifest(config, issue, rendered, files, mime_bytes, sources)
+    if editions:
+        manifest["editions"] = {
+            code: {"folder": f"{code}/", "subject": m["issue"]["subject"]}
+            for code, m in sorted(editions.items())
+        }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     files[MANIFEST] = text.encode()
     # The marker ties the folder to its manifest: see check_target.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,6 +24,7 @@ from publisher.errors import PublisherError
 from publisher.issues.compose import draft_issue
 from publisher.model import TOKENS
 from publisher.output.build import MANIFEST
+from publisher.output.files import BuiltFiles, Prefixed
 from publisher.output.manifest import GMAIL_CLIP_BYTES
 
 SEVERITIES = ("error", "warning", "note")
@@ -90,13 +91,35 @@ def check_issue(config: Config, issue: str, folder: Path | None = None) -> Check
 def check_files(
     config: Config, slug: str, files: Mapping[str, bytes], manifest: dict[str, Any], folder: Path
 ) -> CheckReport:
-    """Check a build given as its files by name (what ``build`` writes), ``folder`` its place."""
+    """Check a build given as its files by name (what ``build`` writes), ``folder`` its place;
+    each language edition too, its findings named by its language (``edition en, subject``)."""
+    findings = [*_built_email(files, manifest), *_sources(config, slug, manifest)]
+    subject = str(manifest.get("issue", {}).get("subject") or "")
+    for code in sorted(manifest.get("editions") or {}):
+        own = Prefixed(files, f"{code}/")
+        try:
+            edition = json.loads(own[MANIFEST])
+        except (KeyError, ValueError):
+            findings.append(Finding("error", f"edition {code}", "its build is missing or broken",
+                                    f"run publisher build {slug}"))  # fmt: skip
+            continue
+        found = [*_built_email(own, edition), *_changed_articles(config, slug, edition)]
+        if str(edition.get("issue", {}).get("subject") or "") == subject:
+            found.append(Finding("warning", "subject", "the same as the issue's own: readers of"
+                                 " this edition get a subject in another language",
+                                 f"give editions.{code} a subject: or title:"))  # fmt: skip
+        findings += [replace(f, where=f"edition {code}, {f.where}") for f in found]
+    findings.sort(key=lambda f: SEVERITIES.index(f.severity))
+    return CheckReport(slug, folder, tuple(findings))
+
+
+def _built_email(files: Mapping[str, bytes], manifest: dict[str, Any]) -> list[Finding]:
     html = files["email.html"].decode("utf-8")
     text = files["email.txt"].decode("utf-8")
     from lxml import html as lxml_html  # only checking parses the built email
 
     document = lxml_html.document_fromstring(html)
-    findings = [
+    return [
         *_size(manifest),
         *_styles(document),
         *_images(document),
@@ -105,33 +128,7 @@ def check_files(
         *_subject_and_preheader(manifest, document),
         *_languages(document, manifest),
         *_image_ratio(document),
-        *_sources(config, slug, manifest),
     ]
-    findings.sort(key=lambda f: SEVERITIES.index(f.severity))
-    return CheckReport(slug, folder, tuple(findings))
-
-
-class BuiltFiles(Mapping[str, bytes]):
-    """The files of a build folder by name (``web/index.html``), read when asked for."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def __getitem__(self, name: str) -> bytes:
-        path = self.folder / name
-        if not path.is_file():
-            raise KeyError(name)
-        return path.read_bytes()
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and (self.folder / name).is_file()
-
-    def __iter__(self) -> Iterator[str]:
-        paths = self.folder.rglob("*") if self.folder.is_dir() else iter(())
-        return (p.relative_to(self.folder).as_posix() for p in paths if p.is_file())
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def _size(manifest: dict[str, Any]) -> list[Finding]:
@@ -364,6 +361,11 @@ def _sources(config: Config, slug: str, manifest: dict[str, Any]) -> list[Findin
                 "write a preheader: that says what the issue holds",
             )
         )
+    return found + _changed_articles(config, slug, manifest)
+
+
+def _changed_articles(config: Config, slug: str, manifest: dict[str, Any]) -> list[Finding]:
+    found = []
     library = Library(config.articles_dir)
     for article in manifest.get("articles", []):
         try:

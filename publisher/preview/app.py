@@ -45,9 +45,11 @@ class PreviewApp:
         state = self.session.state
         if path == "/":
             view = query.get("view", ["desktop"])[0]
-            if view not in pages.VIEWS:
-                view = "desktop"
-            return _answer(start_response, "200 OK", "text/html", pages.shell(state, view))
+            edition = query.get("edition", [state.own_edition])[0]
+            if edition not in state.editions:
+                edition = ""
+            page = pages.shell(state, view if view in pages.VIEWS else "desktop", edition)
+            return _answer(start_response, "200 OK", "text/html", page)
         if not state.files:
             return _answer(start_response, "200 OK", "text/html", pages.error_page(state))
         found = self._output(state, path, query)
@@ -59,30 +61,38 @@ class PreviewApp:
     def _output(
         self, state: State, path: str, query: dict[str, list[str]]
     ) -> tuple[str | bytes, str] | None:
+        # A language edition's outputs are under its code: /en/email, /en/web/...
+        first, _, rest = path.removeprefix("/").partition("/")
+        edition = first if first in state.editions else ""
+        if edition:
+            path = f"/{rest}"
+        folder = f"{edition}/" if edition else ""
         if path == "/email":
-            page = self.session.fill(_local(state, "email.html"), state, markup=True)
+            page = _local(state, edition, "email.html")
+            page = self.session.fill(page, state, markup=True, edition=edition)
             if query.get("dark") == ["1"]:
                 page = dark(page)
             return page, "text/html"
         if path == "/text":
-            text = state.files["email.txt"].decode("utf-8")
-            return self.session.fill(text, state, markup=False), "text/plain"
+            text = state.files[f"{folder}email.txt"].decode("utf-8")
+            return self.session.fill(text, state, markup=False, edition=edition), "text/plain"
         if path in ("/print", "/web/print.html"):
-            return _local(state, "print.html"), "text/html"
+            return _local(state, edition, "print.html"), "text/html"
         name = _web_name(path)
-        if name is None or name not in state.files:
+        if name is None or f"{folder}{name}" not in state.files:
             return None
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind == "text/html":
-            return _local(state, name), kind
-        return state.files[name], kind
+            return _local(state, edition, name), kind
+        return state.files[f"{folder}{name}"], kind
 
 
-def _local(state: State, name: str) -> str:
+def _local(state: State, edition: str, name: str) -> str:
     """A built page with its links to the public site pointing at the preview's copy."""
-    page = state.files[name].decode("utf-8")
-    web_url = str(state.manifest.get("issue", {}).get("web_url") or "")
-    return page.replace(web_url, "/web/") if web_url else page
+    folder = f"{edition}/" if edition else ""
+    page = state.files[f"{folder}{name}"].decode("utf-8")
+    web_url = str(state.manifest_of(edition).get("issue", {}).get("web_url") or "")
+    return page.replace(web_url, f"/{folder}web/") if web_url else page
 
 
 def _web_name(path: str) -> str | None:

@@ -68,14 +68,26 @@ waitForBuild();
 """
 
 
-def shell(state: State, view: str) -> str:
-    """The frame around the issue: views, what the inbox shows, the findings, any error."""
+def shell(state: State, view: str, edition: str = "") -> str:
+    """The frame around the issue: views, editions, what the inbox shows, the findings, any
+    error. ``edition`` is the language edition shown ("" for the issue itself)."""
     label, src, width = VIEWS[view]
-    issue = state.manifest.get("issue", {})
+    if edition:
+        src = f"/{_e(edition)}{src}"
+    issue = state.manifest_of(edition).get("issue", {}) if state.manifest else {}
+    chosen = f"&amp;edition={_e(edition)}"
     links = "".join(
-        f'<a href="/?view={name}"{" aria-current=page" if name == view else ""}>{text}</a>'
+        f'<a href="/?view={name}{chosen}"{" aria-current=page" if name == view else ""}>{text}</a>'
         for name, (text, _, _) in VIEWS.items()
     )
+    if state.editions:
+        own = str(state.manifest.get("issue", {}).get("language") or "")
+        codes = [("", own), *((code, code) for code in state.editions)]
+        links += '</nav><nav aria-label="Editions">' + "".join(
+            f'<a href="/?view={view}&amp;edition={_e(code)}"'
+            f"{' aria-current=page' if code == edition else ''}>{_e(name)}</a>"
+            for code, name in codes
+        )
     built = f"build {state.generation}, {state.seconds * 1000:.0f} ms"
     parts = [
         "<!doctype html>",

@@ -10,6 +10,7 @@ until the next one succeeds.
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 import traceback
@@ -21,6 +22,7 @@ from typing import Any
 from publisher.config import Config, load_config
 from publisher.errors import ConfigError, PublisherError
 from publisher.issues.compose import compose_issue
+from publisher.mail.editions import primary
 from publisher.mail.message import NAME_FALLBACK, given_name, unsubscribe_link
 from publisher.mail.preflight import with_dns_findings
 from publisher.model import TOKENS
@@ -61,7 +63,13 @@ class State:
     findings: tuple[Finding, ...] = ()
     seconds: float = 0.0
     manifest: dict[str, Any] = field(default_factory=dict)
-    tokens: tuple[str, ...] = ()  # the values the email's tokens are filled with
+    editions: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> its manifest
+    # The values the email's tokens are filled with, by edition ("" for the issue itself).
+    tokens: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    own_edition: str = ""  # the edition the sample subscriber would be sent ("": the issue)
+
+    def manifest_of(self, edition: str) -> dict[str, Any]:
+        return self.editions[edition] if edition else self.manifest
 
 
 class PreviewSession:
@@ -107,21 +115,26 @@ class PreviewSession:
         sender = str(manifest["issue"].get("sender", {}).get("from_email") or "")
         report = with_dns_findings(config, report, sender, self._dns)
         findings: list[Finding] = []
-        tokens = self.sample.values(
-            str(manifest["issue"].get("language") or ""),
-            str(config.table("send")["name_fallback"]),
-            _unsubscribe(config, findings),
-        )
+        fallback = str(config.table("send")["name_fallback"])
+        unsubscribe = _unsubscribe(config, findings)
+        editions = {code: json.loads(files[f"{code}/manifest.json"])
+                    for code in manifest.get("editions", {})}  # fmt: skip
+        tokens = {
+            code: self.sample.values(str(m["issue"].get("language") or ""), fallback, unsubscribe)
+            for code, m in {"": manifest, **editions}.items()
+        }
+        chosen = [c for c in editions if primary(c) == primary(self.sample.language)]
         findings = sorted([*report.findings, *findings], key=lambda f: SEVERITIES.index(f.severity))
-        return State(generation, files, "", tuple(findings), 0.0, manifest, tokens)
+        return State(generation, files, "", tuple(findings), 0.0, manifest, editions, tokens,
+                     chosen[0] if chosen else "")  # fmt: skip
 
     def _failed(self, generation: int, error: str) -> State:
         return replace(self.state, generation=generation, error=error)
 
     @staticmethod
-    def fill(page: str, state: State, *, markup: bool) -> str:
+    def fill(page: str, state: State, *, markup: bool, edition: str = "") -> str:
         """``page`` with the sample subscriber's values (as ``state`` has them) for the tokens."""
-        for token, value in zip(TOKENS, state.tokens, strict=True):
+        for token, value in zip(TOKENS, state.tokens[edition], strict=True):
             page = page.replace(token, html.escape(value, quote=True) if markup else value)
         return page
 

@@ -125,6 +125,7 @@ class IssueView:
     theme: dict[str, Any]
     # The intro opens with its own greeting ("Chào bạn đọc,"): the theme's is left out.
     intro_greets: bool = False
+    edition: str = ""  # a language edition's code (its pages sit a folder deeper), else ""
 
 
 # How an editor's intro may open: a greeting of its own ("Chào mừng", welcome, is not one:
@@ -188,6 +189,7 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
         entries=tuple(entries),
         labels=labels,
         intro_greets=bool(_GREETING.match(markup.to_plain(issue.intro))),
+        edition=issue.edition,
         theme=theme.settings,
     )
 
