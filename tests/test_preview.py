@@ -235,7 +235,9 @@ def request_app(app, path: str) -> tuple[str, str, dict]:
     def start(status, headers):
         answer.update(status=status, headers=dict(headers))
 
-    body = b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": path}, start))
+    path, _, query = path.partition("?")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query}
+    body = b"".join(app(environ, start))
     return answer["status"], body.decode(), answer["headers"]
 
 

@@ -37,7 +37,7 @@ class PreviewApp:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return _answer(start_response, "405 Method Not Allowed", "text/plain", b"GET only\n")
         path = environ.get("PATH_INFO") or "/"
-        query = parse_qs(environ.get("QUERY_STRING") or "")
+        query = parse_qs(environ.get("QUERY_STRING") or "", keep_blank_values=True)
         if path == "/changes":
             after = _integer(query.get("after", ["0"])[0])
             state = self.session.wait(after, self.poll_seconds)
