@@ -82,3 +82,71 @@ def test_the_colophon_never_has_a_page_to_itself(tmp_path):
             and line.strip() not in colophon and not line.strip().startswith("Tầng 3")
             and not re.fullmatch(r"\d+\s*/\s*\d+", line.strip())]  # fmt: skip
     assert rest, "the last page holds only the colophon"
+
+
+def long_issue_with_figures(variant: int):
+    """Six long articles, each with a photograph after a different paragraph."""
+    from publisher.model import Figure, Section
+    from tests.sample_issue import article, entry, issue_of
+
+    entries = []
+    for n in range(6):
+        paragraphs = tuple(
+            f"Đoạn văn thứ {i} của bài {n}, viết dài để lấp trang in. "
+            * (6 + (n * 3 + i + variant) % 9)
+            for i in range(8)
+        )
+        figure = Figure(src="images/giao-luu.jpg", caption=f"Ảnh của bài {n}.", credit="Ví dụ",
+                        after_paragraph=2 + (n + variant) % 4)  # fmt: skip
+        art = article(f"bai-{n}", title=f"Bài số {n}", paragraphs=paragraphs, figures=(figure,))
+        entries.append(entry(art, excerpt="full"))
+    return issue_of(Section("Thử", tuple(entries)))
+
+
+def page_ends(path) -> list[float]:
+    """How far above the foot of its content area each page's text ends, as a share of it."""
+    out = subprocess.run([pdf_tool("pdftotext"), "-bbox", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    ends = []
+    top, bottom = 22 / 25.4 * 72, 842 - 22 / 25.4 * 72  # A4 in points, 22 mm margins
+    for page in out.split("<page ")[1:]:
+        lows = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page)]
+        body = [y for y in lows if y < bottom]  # not the page number in the bottom margin
+        ends.append((bottom - max(body)) / (bottom - top))
+    return ends
+
+
+@pytest.mark.parametrize("variant", [1, 2])
+def test_a_figure_that_does_not_fit_lets_the_text_fill_the_page(tmp_path, monkeypatch, variant):
+    require_module("weasyprint", "pip install -e '.[pdf]'")
+    import publisher.render.flow as flow
+
+    project = tmp_path / "project"
+    project.mkdir()
+    write_sample_images(project, size=(1200, 800))
+    issue = long_issue_with_figures(variant)
+    config = load_config(project)
+    # Laid out as it is written, a pushed photograph leaves a quarter of a page or more empty.
+    monkeypatch.setattr(flow, "MAX_MOVES", 0)
+    plain = build_issue(config, issue, out=tmp_path / "plain", pdf=True).out / "print.pdf"
+    assert max(page_ends(plain)[1:-1]) > 0.3
+    monkeypatch.undo()
+    flowed = build_issue(config, issue, out=tmp_path / "flowed", pdf=True).out / "print.pdf"
+    ends = page_ends(flowed)
+    assert max(ends[1:-1]) <= flow.GAP_SHARE + 0.02, ends  # the contents page ends as it must
+    # Nothing is lost or reordered: every paragraph is there, in order, and each photograph
+    # stays in its own article.
+    text = " ".join(" ".join(page_texts(flowed)).split())
+    positions = []
+    for entry in issue.entries:
+        for paragraph in entry.article.paragraphs:
+            positions.append(text.index(" ".join(paragraph.split())[:60]))
+    assert positions == sorted(positions)
+    for n in range(len(issue.entries)):
+        caption = text.index(f"Ảnh của bài {n}.")
+        assert text.index(f"Đoạn văn thứ 0 của bài {n}") < caption
+        assert caption < text.index(f"Đoạn văn thứ 7 của bài {n}")
+    # The print edition in the build is as the theme wrote it: only the PDF's layout differs.
+    assert (tmp_path / "flowed" / "print.html").read_bytes() == (
+        tmp_path / "plain" / "print.html"
+    ).read_bytes()

@@ -15,6 +15,7 @@ from jinja2 import Environment
 from publisher.errors import RenderError
 from publisher.render import templates
 from publisher.render.context import IssueView
+from publisher.render.flow import render_flowed
 from publisher.render.theme import Theme
 
 TEMPLATE = "print.html"
@@ -43,7 +44,7 @@ def to_pdf(html: str, images: dict[str, Path] | None = None) -> bytes:
         raise RenderError(f"WeasyPrint cannot start ({exc}); {INSTALL_HINT} and Pango") from None
     fetcher = _offline_fetcher(weasyprint, images or {})
     try:
-        return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+        return bytes(render_flowed(weasyprint, html, fetcher).write_pdf())
     except Exception as exc:
         raise RenderError(f"WeasyPrint could not render the PDF: {exc}", where=TEMPLATE) from None
 
