@@ -133,7 +133,14 @@ def add_subscribers(project: Path, url: str, count: int) -> None:
     from publisher.config import load_config
 
     with open_store(load_config(project), url) as store, store.transaction():
-        tables = ("deliveries", "consents", "confirmations", "senders", "subscribers")
+        tables = (
+            "deliveries",
+            "consents",
+            "confirmations",
+            "senders",
+            "bounce_events",
+            "subscribers",
+        )
         if store.engine == "postgresql":  # DELETE would check every reference row by row
             store.execute(f"TRUNCATE {', '.join(tables)}")
         else:
