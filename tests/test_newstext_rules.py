@@ -287,3 +287,15 @@ def test_markdown_heading_marker_is_not_part_of_the_title():
         "x.md", "# A plain heading\n\nSome text below the heading, long enough.", "", ""
     )
     assert NewsTextImporter().parse(source).article.title == "A plain heading"
+
+
+def test_an_agency_by_its_name_and_its_initials_is_one_source():
+    from publisher.importers.newstext.draft import ArticleDraft
+
+    draft = ArticleDraft("en")
+    draft.set_source("Associated Press")
+    draft.set_source("AP")
+    draft.set_source("ap")
+    assert draft.source == "Associated Press" and draft.warnings == []
+    draft.set_source("Reuters")
+    assert draft.warnings == ["two sources named: kept 'Associated Press', not 'Reuters'"]

@@ -49,6 +49,7 @@ def assemble(body: list[Line], tail_lead: Line | None, draft: ArticleDraft) -> N
     spaced = sum(u.gap >= 1 for u in body) * 2 > len(body)  # paragraphs apart, captions close
     items = _classify(body, lead_at, draft, spaced)
     _drop_pull_quotes(items, draft)
+    _drop_trailing_teasers(items, draft)
     _place(items, lead_at, draft)
     apply_footer(footer, draft, len(draft.paragraphs))
     if not draft.lead and not draft.paragraphs:
@@ -159,6 +160,32 @@ def _drop_pull_quotes(items: list[Item], draft: ArticleDraft) -> None:
             draft.warn(f"dropped a pull quote repeated in the text: {item.text[:60]!r}")
             del items[idx]
             del texts[idx]
+
+
+def _drop_trailing_teasers(items: list[Item], draft: ArticleDraft) -> None:
+    """Drop the related-article teasers a page put after the text without a heading: two or
+    more headline-and-summary pairs (a short line with no full stop, then one paragraph) that
+    end the body. One such pair may be the article's last section: it stays."""
+    pairs = 0
+    end = len(items)
+    while end >= 2 and _teaser(items[end - 2], items[end - 1]):
+        pairs += 1
+        end -= 2
+    if pairs < 2 or sum(i.kind == "p" for i in items[:end]) < 2:
+        return
+    titles = [items[k].text for k in range(end, len(items), 2)]
+    draft.warn(f"dropped {pairs} related-article teasers at the end: {titles[0][:60]!r}")
+    del items[end:]
+
+
+def _teaser(headline: Item, summary: Item) -> bool:
+    words = len(headline.text.split())
+    return (
+        headline.kind == "p" and summary.kind == "p" and 3 <= words <= 14
+        and not ends_sentence(headline.text) and not headline.text.endswith(":")
+        and headline.text[:1].isupper() and 8 <= len(summary.text.split()) <= 60
+        and ends_sentence(summary.text)
+    )  # fmt: skip
 
 
 def _place(items: list[Item], lead_at: int, draft: ArticleDraft) -> None:

@@ -58,6 +58,7 @@ _TAG_PAREN_FIRST = re.compile(
 _TAG_PLACE_FIRST = re.compile(
     r"^(?P<place>[A-ZĐÀ-Ỹ][\w .,'’/]{0,60}?)\s*\((?P<src>[^()]{1,40})\)\s*[-–—]{1,2}\s*(?=\S)"
 )
+_TAG_DAY = re.compile(r"\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?$")
 _TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
 
 
@@ -266,7 +267,8 @@ def take_source_tag(lead: str) -> tuple[str, str] | None:
         match = pattern.match(lead)
         if not match:
             continue
-        source = match.group("src").strip()
+        # TTXVN's tags carry the day of the dispatch: ``(TTXVN 12/3)``, ``(TTXVN/Vietnam+)``.
+        source = _TAG_DAY.sub("", match.group("src")).strip()
         if not _looks_like_outlet(source):
             continue
         rest = lead[match.end() :].strip()

@@ -38,7 +38,7 @@ class ArticleDraft:
     def set_source(self, source: str) -> None:
         if source and not self.source:
             self.source = source
-        elif source and source.casefold() != self.source.casefold():
+        elif source and _outlet(source) != _outlet(self.source):
             self.warn(f"two sources named: kept {self.source!r}, not {source!r}")
 
     def byline(self, byline: Byline) -> None:
@@ -47,3 +47,15 @@ class ArticleDraft:
                 self.authors.append(name)
         self.set_source(byline.source)
         self.date(byline.date)
+
+
+# An agency named in full in one place and by its initials in another is one source.
+_INITIALS = {
+    "associated press": "ap", "agence france-presse": "afp", "agence france presse": "afp",
+    "thông tấn xã việt nam": "ttxvn", "vietnam news agency": "ttxvn", "vna": "ttxvn",
+}  # fmt: skip
+
+
+def _outlet(source: str) -> str:
+    name = source.casefold().strip()
+    return _INITIALS.get(name, name)

@@ -13,6 +13,14 @@ from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.units import Line, ends_sentence
 
 _GLUED_THEO = re.compile(r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn:?)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)")
+# Agencies' credit line in parentheses after the last sentence: ``(Reporting by Jane Doe)``.
+_GLUED_CREDIT = re.compile(
+    r"(?<=[.!?…\"”])\s*\((?P<credit>(?:(?:additional )?reporting|writing|text|story) by"
+    r" [^()]{2,160})\)\s*$",
+    re.I,
+)
+# Two to four capitalised words after the last sentence, nothing after them: a signature.
+_GLUED_NAME = re.compile(r"(?<=[.!?…\"”])\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\w'’.-]*\s?){2,4})$")
 
 
 def strip_page(units: list[Line], draft: ArticleDraft) -> list[Line]:
@@ -59,10 +67,18 @@ def _is_meta(text: str) -> bool:
 # reporter, which is a byline.
 _COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp)\s*\)?\.?$")
 _REPORTER = re.compile(r"^\(?(?:PV|Nhóm PV|P\.V\.?)\)?\.?$")
+_END_MARK = re.compile(r"\.?\s*/\s*\.\s*$")
+# ``Associated Press writer Tran Van Minh in Hanoi contributed to this report.``
+_CONTRIBUTED = re.compile(
+    r"^[^.!?]{3,160}\b(?:contributed|contributing)\b(?: reporting)?(?: to)?"
+    r" (?:this|the) (?:report|story|article)\.?$",
+    re.I,
+)
 
 
 def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
-    """The body without the editorial marks left as its last lines (``(T/h)``, ``PV``)."""
+    """The body without the editorial marks left as its last lines (``(T/h)``, ``PV``), the
+    agencies' end mark ``./.`` and their note of who else reported."""
     body = list(body)
     while len(body) > 1:
         text = body[-1].text.strip()
@@ -70,9 +86,13 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
             draft.warn(f"dropped the mark {text!r} (compiled from other sources) at the end")
         elif _REPORTER.match(text):
             draft.byline(Byline(authors=["PV"]))
+        elif _CONTRIBUTED.match(text):
+            draft.warn(f"dropped the note of who else reported: {text[:60]!r}")
         else:
             break
         body.pop()
+    if body and _END_MARK.search(body[-1].text):  # TTXVN's "end of dispatch": ``dự án./.``
+        body[-1] = Line(_END_MARK.sub(".", body[-1].text), body[-1].gap)
     return body
 
 
@@ -159,15 +179,25 @@ def _footer_byline(text: str, language: str, first: bool) -> Byline | None:
 
 
 def _unglue_last(body: list[Line], language: str) -> list[Line]:
-    """Split a byline glued to the end of the last paragraph (``... mới. Theo Lyn (Khám Phá)``)."""
+    """Split a byline glued to the end of the last paragraph: ``... mới. Theo Lyn (Khám
+    Phá)``, ``... said. (Reporting by Jane Doe; Editing by John Roe)``, or a name alone after
+    the last sentence (``... thí điểm. Minh Châu``)."""
     if not body:
         return body
     last = body[-1]
     parts = _GLUED_THEO.split(last.text)
-    if len(parts) < 2 or parse_byline(parts[-1], language) is None:
-        return body
-    head = " ".join(parts[:-1]).strip()
-    return [*body[:-1], Line(head, last.gap), Line(parts[-1], 0)]
+    if len(parts) >= 2 and parse_byline(parts[-1], language) is not None:
+        head = " ".join(parts[:-1]).strip()
+        return [*body[:-1], Line(head, last.gap), Line(parts[-1], 0)]
+    credit = _GLUED_CREDIT.search(last.text)
+    if credit and parse_byline(credit["credit"], language) is not None:
+        return [*body[:-1], Line(last.text[: credit.start()].rstrip(), last.gap),
+                Line(credit["credit"], 0)]  # fmt: skip
+    name = _GLUED_NAME.search(last.text)
+    head = last.text[: name.start()].rstrip() if name else ""
+    if name and len(head.split()) >= 8 and parse_bare_name(name["name"]) is not None:
+        return [*body[:-1], Line(head, last.gap), Line(name["name"], 0)]
+    return body
 
 
 def _credit_figure(credit: Caption | None, paragraphs: int):
