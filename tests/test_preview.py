@@ -357,3 +357,15 @@ def test_in_chromium_the_page_reloads_after_an_edit_and_dark_mode_is_dark(
         assert width[0] == 375 and width[1] <= 375
     finally:
         context.close()
+
+
+def test_a_taken_port_is_a_clear_error(cli, example):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("preview", ISSUE, "--port", str(port))
+    assert result.exit_code == 1 and "cannot listen: " in result.stderr
+    assert f"(127.0.0.1:{port})" in result.stderr and "Traceback" not in result.output
