@@ -159,6 +159,8 @@ class Issue:
     # A language edition: its language code ("" for the issue itself, the default edition).
     edition: str = ""
     editions: tuple[Issue, ...] = ()  # the issue's other language editions
+    # Every language the issue is published in, its own first (editions link to each other).
+    languages: tuple[str, ...] = ()
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -114,9 +114,12 @@ def test_the_build_writes_each_edition_in_its_folder(project, example, cli):
     assert sources and all(s.startswith(f"https://news.example.org/issues/{example}/en/images/")
                            for s in sources)  # fmt: skip
     assert all((folder / "en" / "web" / "images" / s.rsplit("/", 1)[1]).is_file() for s in sources)
-    # The web edition's archive link climbs one folder more.
+    # The web edition's archive link climbs one folder more; the editions link to each other.
     page = (folder / "en" / "web" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../../"' in page
+    assert '<a href="../" hreflang="vi" lang="vi">Tiếng Việt</a>' in page
+    page = (folder / "web" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="en/" hreflang="en" lang="en">English</a>' in page
     # A rebuild replaces the whole build; a file added to an edition by hand stops it.
     assert build_issue(config, example).out == folder
     (folder / "en" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -221,9 +224,15 @@ def test_the_preview_shows_each_edition(project, example):
     assert 'src="/en/email"' in shell and "Example No. 1: sensors" in shell
     assert 'aria-label="Editions"' in shell
     _, email, _ = request_app(app, "/en/email")
-    assert 'src="/en/web/images/' in email and "news.example.org/issues/" not in email
-    status, _, headers = request_app(app, "/en/web/hoi-an-lantern-makers/")
+    assert 'src="/web/en/images/' in email and "news.example.org/issues/" not in email
+    status, _, headers = request_app(app, "/web/en/hoi-an-lantern-makers/")
     assert status.startswith("200") and headers["Content-Type"].startswith("text/html")
+    # The web editions link to each other, as where they are published.
+    _, page, _ = request_app(app, "/web/")
+    assert '<a href="en/" hreflang="en" lang="en">English</a>' in page
+    _, page, _ = request_app(app, "/web/en/")
+    assert '<a href="../" hreflang="vi" lang="vi">Tiếng Việt</a>' in page
+    assert 'src="/web/en/"' in request_app(app, "/?view=web&edition=en")[1]
     _, text, _ = request_app(app, "/en/text")
     assert "This is the English edition" in text
     _, shell, _ = request_app(app, "/?edition=")

@@ -226,11 +226,17 @@ def _issue(
 ) -> Issue:
     """The issue of the articles found; each entry's URL is its page in the web edition."""
     issue = Issue(**header)
+    if not editions:
+        return replace(issue, sections=_sections(issue, sections))
+    languages = (issue.language, *(edition.language for edition, _ in editions))
     made = tuple(
-        _issue(_edition_header(header, edition), own if own is not None else sections)
-        for edition, own in editions or []
+        replace(
+            _issue(_edition_header(header, edition), own if own is not None else sections),
+            languages=languages,
+        )
+        for edition, own in editions
     )
-    return replace(issue, sections=_sections(issue, sections), editions=made)
+    return replace(issue, sections=_sections(issue, sections), editions=made, languages=languages)
 
 
 def _edition_header(header: dict[str, Any], edition: DraftEdition) -> dict[str, Any]:

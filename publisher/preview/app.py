@@ -27,7 +27,8 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
 class PreviewApp:
-    """Routes: ``/`` the frame, ``/email``, ``/text``, ``/print``, ``/web/…``, ``/changes``."""
+    """Routes: ``/`` the frame, ``/email``, ``/text``, ``/print``, ``/web/…``, ``/changes``;
+    a language edition's ``/en/email``, ``/en/text``, ``/en/print`` and ``/web/en/…``."""
 
     def __init__(self, session: PreviewSession, *, poll_seconds: float = LONG_POLL_SECONDS):
         self.session = session
@@ -61,11 +62,16 @@ class PreviewApp:
     def _output(
         self, state: State, path: str, query: dict[str, list[str]]
     ) -> tuple[str | bytes, str] | None:
-        # A language edition's outputs are under its code: /en/email, /en/web/...
+        # A language edition's email is under its code (/en/email), its web edition where it
+        # is published, in the issue's (/web/en/...), so that the editions' links between
+        # each other work here too.
         first, _, rest = path.removeprefix("/").partition("/")
-        edition = first if first in state.editions else ""
-        if edition:
-            path = f"/{rest}"
+        web_first, _, web_rest = path.removeprefix("/web/").partition("/")
+        edition = ""
+        if first in state.editions:
+            edition, path = first, f"/{rest}"
+        elif path.startswith("/web/") and web_first in state.editions:
+            edition, path = web_first, f"/web/{web_rest}"
         folder = f"{edition}/" if edition else ""
         if path == "/email":
             page = _local(state, edition, "email.html")
@@ -92,7 +98,7 @@ def _local(state: State, edition: str, name: str) -> str:
     folder = f"{edition}/" if edition else ""
     page = state.files[f"{folder}{name}"].decode("utf-8")
     web_url = str(state.manifest_of(edition).get("issue", {}).get("web_url") or "")
-    return page.replace(web_url, f"/{folder}web/") if web_url else page
+    return page.replace(web_url, f"/web/{folder}") if web_url else page
 
 
 def _web_name(path: str) -> str | None:

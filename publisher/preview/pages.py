@@ -72,8 +72,8 @@ def shell(state: State, view: str, edition: str = "") -> str:
     """The frame around the issue: views, editions, what the inbox shows, the findings, any
     error. ``edition`` is the language edition shown ("" for the issue itself)."""
     label, src, width = VIEWS[view]
-    if edition:
-        src = f"/{_e(edition)}{src}"
+    if edition:  # its email under its code, its web edition in the issue's
+        src = f"/web/{_e(edition)}/" if view == "web" else f"/{_e(edition)}{src}"
     issue = state.manifest_of(edition).get("issue", {}) if state.manifest else {}
     chosen = f"&amp;edition={_e(edition)}"
     links = "".join(

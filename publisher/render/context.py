@@ -17,7 +17,7 @@ from markupsafe import Markup
 from publisher.model import Article, Entry, Figure, Issue
 from publisher.render import markup
 from publisher.render.images import resolve_image
-from publisher.render.labels import format_day, format_names, labels_for
+from publisher.render.labels import format_day, format_names, labels_for, language_name
 from publisher.render.theme import Theme
 from publisher.text import clean
 
@@ -126,6 +126,18 @@ class IssueView:
     # The intro opens with its own greeting ("Chào bạn đọc,"): the theme's is left out.
     intro_greets: bool = False
     edition: str = ""  # a language edition's code (its pages sit a folder deeper), else ""
+    # The issue in its other languages, linked from its web edition.
+    editions: tuple[EditionLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    """Another language edition of the issue: its code, its name in itself, its address
+    relative to this edition's web page (``en/``, ``../``)."""
+
+    code: str
+    name: str
+    href: str
 
 
 # How an editor's intro may open: a greeting of its own ("Chào mừng", welcome, is not one:
@@ -190,7 +202,20 @@ def build_view(issue: Issue, theme: Theme) -> IssueView:
         labels=labels,
         intro_greets=bool(_GREETING.match(markup.to_plain(issue.intro))),
         edition=issue.edition,
+        editions=_edition_links(issue),
         theme=theme.settings,
+    )
+
+
+def _edition_links(issue: Issue) -> tuple[EditionLink, ...]:
+    if not issue.languages:
+        return ()
+    default, own = issue.languages[0], issue.edition or issue.languages[0]
+    up = "../" if issue.edition else ""
+    return tuple(
+        EditionLink(code, language_name(code), up if code == default else f"{up}{code}/")
+        for code in issue.languages
+        if code != own
     )
 
 

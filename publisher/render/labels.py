@@ -76,3 +76,9 @@ def format_day(day: Any, language: str, pattern: str) -> str:
 def format_names(names: list[str], language: str) -> str:
     """``A, B và C`` in Vietnamese, ``A, B and C`` in English."""
     return format_list(names, locale=locale_for(language)) if names else ""
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, as a reader of it looks for it: ``Tiếng Việt``, ``English``."""
+    name = locale_for(code).get_display_name(locale_for(code)) or code
+    return name[:1].upper() + name[1:]
