@@ -196,7 +196,7 @@ def _place(items: list[Item], lead_at: int, draft: ArticleDraft) -> None:
             draft.lead = first.text
             items.remove(first)
     paragraphs: list[str] = []
-    previous = ""
+    previous = marker = ""
     for item in items:
         if item.kind == "fig":
             assert item.caption is not None
@@ -207,10 +207,16 @@ def _place(items: list[Item], lead_at: int, draft: ArticleDraft) -> None:
                     after_paragraph=len(paragraphs),
                 )
             )
-        elif item.kind == "li" and previous == "li":
-            paragraphs[-1] += "\n" + item.text
+        elif item.kind == "li" and previous == "li" and _marker(item.text) == marker:
+            paragraphs[-1] += "\n" + item.text  # the same list: the same bullet
         else:
             paragraphs.append(item.text)
-        previous = item.kind
+        previous, marker = item.kind, _marker(item.text)
     lead = draft.lead.casefold()
     draft.paragraphs = [p for p in paragraphs if p.casefold() != lead]
+
+
+def _marker(text: str) -> str:
+    """A list item's bullet (``-``, ``*``, or ``1.`` for any number): a list changes with it."""
+    found = re.match(r"^(?:[-*]|\d{1,3}[.)])", text)
+    return re.sub(r"\d+", "1", found.group(0)) if found else ""
