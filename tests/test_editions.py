@@ -252,3 +252,6 @@ def test_the_site_holds_each_edition_and_its_links_reach_the_archive(project, ex
         .get("href")
     )
     assert (article.parent / archive / "index.html").resolve() == (site / "index.html").resolve()
+    # The archive offers each issue's other languages.
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="issues/{example}/en/" hreflang="en" lang="en">English</a>' in front

@@ -31,6 +31,7 @@ class IssueSummary:
     organisation: str
     articles: tuple[tuple[str, str], ...]  # (title, url)
     first_lead: str = ""  # the first article's lead, as plain text
+    editions: tuple[str, ...] = ()  # the codes of its other language editions
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any]) -> IssueSummary:
@@ -48,6 +49,7 @@ class IssueSummary:
             organisation=(issue.get("sender") or {}).get("organisation") or "",
             articles=tuple((a["title"], a.get("url") or "") for a in manifest.get("articles", [])),
             first_lead=next((str(a.get("lead") or "") for a in manifest.get("articles", [])), ""),
+            editions=tuple(sorted(str(c) for c in manifest.get("editions") or {})),
         )
 
     @property

@@ -17,8 +17,9 @@ from publisher.model import Issue
 from publisher.output.build import BuildResult, build_issue, swap_in
 from publisher.output.feed import IssueSummary, atom_feed, newest_first
 from publisher.output.layout import issue_keys, tree_keys
+from publisher.render.context import EditionLink
 from publisher.render.issue import theme_environment
-from publisher.render.labels import format_day, labels_for
+from publisher.render.labels import format_day, labels_for, language_name
 from publisher.render.web import ArchiveItem, render_archive
 
 SITE_DIR = "site"
@@ -105,6 +106,7 @@ def archive_page(config: Config, issues: list[IssueSummary]) -> str:
             date=format_day(issue.date, language, labels["date_format"]) if issue.date else "",
             summary=issue.preheader or issue.first_lead,
             url=issue.web_url or f"issues/{issue.slug}/",
+            editions=_edition_links(issue),
         )
         for issue in newest_first(issues)
     ]
@@ -128,3 +130,11 @@ def check_site_target(target: Path) -> None:
         raise OutputError(
             "refusing to replace a folder that is not a previous site", where=str(target)
         )
+
+
+def _edition_links(issue: IssueSummary) -> tuple[EditionLink, ...]:
+    """The issue's other language editions, where the archive links to them."""
+    home = issue.web_url or f"issues/{issue.slug}/"
+    return tuple(
+        EditionLink(code, language_name(code), f"{home}{code}/") for code in issue.editions
+    )

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment
 
 from publisher.render import markup, templates
-from publisher.render.context import EntryView, IssueView
+from publisher.render.context import EditionLink, EntryView, IssueView
 from publisher.render.labels import labels_for
 from publisher.render.theme import Theme
 
@@ -136,6 +136,7 @@ class ArchiveItem:
     date: str
     summary: str
     url: str
+    editions: tuple[EditionLink, ...] = ()  # the issue in its other languages
 
 
 @dataclass(frozen=True)
