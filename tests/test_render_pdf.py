@@ -150,3 +150,27 @@ def test_a_figure_that_does_not_fit_lets_the_text_fill_the_page(tmp_path, monkey
     assert (tmp_path / "flowed" / "print.html").read_bytes() == (
         tmp_path / "plain" / "print.html"
     ).read_bytes()
+
+
+def test_the_mark_before_a_figure_ends_the_text_before_it():
+    from lxml import html as lxml_html
+
+    from publisher.render import flow
+
+    tree = lxml_html.document_fromstring(
+        '<html><body><article><div class="body"><p>One.</p><p>Two <a href="#">link</a> and'
+        ' more words.</p></div><figure><img src="x.jpg"></figure><div class="body"><p>After'
+        " <em>it</em></p></div><figure></figure></article></body></html>"
+    )
+    figures = tree.xpath("//figure")
+    flow._mark(tree, figures)
+    flow._mark(tree, figures)  # marked again after a move: the old marks go
+    marks = tree.xpath('//span[starts-with(@id, "pb-flow-mark-")]')
+    assert [m.getparent().tag for m in marks] == ["p", "em"]
+    assert marks[0].getprevious().tag == "a" and marks[0].getprevious().tail == " and more words."
+    # A move puts the block after a figure before it, in the block before.
+    assert flow._move_down(figures[0])
+    bodies = tree.xpath("//div[@class='body']")
+    assert [len(b) for b in bodies] == [3]  # the only paragraph after it moved up
+    assert tree.xpath("//article/*")[1].tag == "figure"
+    assert not flow._move_down(figures[0])  # nothing left to move

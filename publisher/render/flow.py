@@ -54,7 +54,8 @@ def _mark(root: Any, figures: list[Any]) -> None:
         holder = figure.getprevious()
         if holder is None:
             continue
-        while len(holder) and holder[-1].tag not in _VOID:
+        # Into the last element only when no text follows it: the mark must end the text.
+        while len(holder) and holder[-1].tag not in _VOID and not (holder[-1].tail or "").strip():
             holder = holder[-1]
         if holder.tag in _VOID:
             continue
