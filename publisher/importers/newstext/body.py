@@ -51,6 +51,7 @@ def assemble(body: list[Line], tail_lead: Line | None, draft: ArticleDraft) -> N
     _drop_pull_quotes(items, draft)
     _drop_trailing_teasers(items, draft)
     _place(items, lead_at, draft)
+    _warn_unsure_lines(draft)
     apply_footer(footer, draft, len(draft.paragraphs))
     if not draft.lead and not draft.paragraphs:
         draft.warn("no article text below the title")
@@ -160,6 +161,20 @@ def _drop_pull_quotes(items: list[Item], draft: ArticleDraft) -> None:
             draft.warn(f"dropped a pull quote repeated in the text: {item.text[:60]!r}")
             del items[idx]
             del texts[idx]
+
+
+def _warn_unsure_lines(draft: ArticleDraft) -> None:
+    """Short lines without a full stop between paragraphs stay paragraphs, but say so: each
+    may be a subheading, or a photo's caption that lost its credit."""
+    unsure = [
+        p for p in draft.paragraphs[:-1]
+        if 2 <= len(p.split()) <= 15 and not ends_sentence(p) and not p.endswith(":")
+        and not p.startswith(("#", "-", "*")) and "\n" not in p
+    ]  # fmt: skip
+    if unsure:
+        more = f" (and {len(unsure) - 1} more)" if len(unsure) > 1 else ""
+        draft.warn(f"kept {unsure[0][:60]!r}{more} as a paragraph: a subheading, or a caption"
+                   " without its credit?")  # fmt: skip
 
 
 def _drop_trailing_teasers(items: list[Item], draft: ArticleDraft) -> None:
