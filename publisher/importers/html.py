@@ -242,39 +242,44 @@ def _day(value: str | None, language: str, warnings: list[str]) -> datetime | No
 
 def _read_page(tree: Any, base: str) -> _Page:
     language = clean(tree.get("lang") or "").split("-")[0].lower()
+    # One walk over the tree for every element read here (each walk costs as much as the rest).
+    found: dict[str, list[Any]] = {"meta": [], "time": [], "script": [], "figure": [],
+                                   "blockquote": []}  # fmt: skip
+    for element in tree.iter(*found):
+        found[element.tag].append(element)
+    linked = [item for s in found["script"] if s.get("type") == "application/ld+json"
+              for item in _json_ld(s.text)]  # fmt: skip
     return _Page(
         text=clean(_article_root(tree).text_content()),
         tree=tree,
         language=language if language in ("vi", "en") else "",
-        published=_published(tree),
-        section=_section(tree),
+        published=_published(found["meta"], found["time"], linked),
+        section=_section(linked),
         captions={
             urljoin(base, img.get("src", "")): clean(caption.text_content())
-            for figure in tree.iter("figure")
+            for figure in found["figure"]
             for img in figure.iter("img")
             for caption in figure.iter("figcaption")
         },
-        quotes={clean(q.text_content()) for q in tree.iter("blockquote")},
+        quotes={clean(q.text_content()) for q in found["blockquote"]},
         keywords=tuple(
             clean(k)
-            for m in tree.iter("meta")
+            for m in found["meta"]
             if m.get("property") == "article:tag" or m.get("name") == "news_keywords"
             for k in (m.get("content") or "").split(",")
         ),
     )
 
 
-def _published(tree: Any) -> datetime | None:
+def _published(metas: list[Any], times: list[Any], linked: list[dict[str, Any]]) -> datetime | None:
     """The publication time with its zone, from the page's metadata."""
     candidates = []
     for tag, attribute, value in TIME_KEYS:
-        for element in tree.iter(tag):
+        for element in metas if tag == "meta" else times:
             if element.get(attribute) == value:
                 candidates.append(element.get("content") or element.get("datetime") or "")
-    for script in tree.iter("script"):
-        if script.get("type") == "application/ld+json":
-            candidates += [str(item.get("datePublished", "")) for item in _json_ld(script.text)]
-    candidates += [t.get("datetime", "") for t in tree.iter("time")]
+    candidates += [str(item.get("datePublished", "")) for item in linked]
+    candidates += [t.get("datetime", "") for t in times]
     for text in candidates:
         try:
             found = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -285,15 +290,13 @@ def _published(tree: Any) -> datetime | None:
     return None
 
 
-def _section(tree: Any) -> str:
-    for script in tree.iter("script"):
-        if script.get("type") == "application/ld+json":
-            for item in _json_ld(script.text):
-                section = item.get("articleSection")
-                if isinstance(section, list):
-                    section = section[0] if section else ""
-                if section:
-                    return clean(str(section))
+def _section(linked: list[dict[str, Any]]) -> str:
+    for item in linked:
+        section = item.get("articleSection")
+        if isinstance(section, list):
+            section = section[0] if section else ""
+        if section:
+            return clean(str(section))
     return ""
 
 
