@@ -299,3 +299,19 @@ def test_an_agency_by_its_name_and_its_initials_is_one_source():
     assert draft.source == "Associated Press" and draft.warnings == []
     draft.set_source("Reuters")
     assert draft.warnings == ["two sources named: kept 'Associated Press', not 'Reuters'"]
+
+
+def test_a_photo_credit_after_a_dash():
+    from publisher.importers.newstext.captions import parse_caption
+
+    found = parse_caption("Lực lượng biên phòng hỗ trợ người dân di chuyển đồ đạc – Ảnh: Đức Anh")
+    assert (found.caption, found.credit) == (
+        "Lực lượng biên phòng hỗ trợ người dân di chuyển đồ đạc", "Đức Anh"
+    )  # fmt: skip
+    found = parse_caption("Volunteers clear the beach after the storm | Photo: Jane Roe")
+    assert (found.caption, found.credit) == ("Volunteers clear the beach after the storm",
+                                             "Jane Roe")  # fmt: skip
+    # Where a number in the text came from is not a photo's credit.
+    assert parse_caption("Số ca mắc mới giảm 20% so với tuần trước – Nguồn: Bộ Y tế") is None
+    long = "Người dân " + "đi lại " * 20 + "trên cầu – Ảnh: X"
+    assert parse_caption(long) is None

@@ -22,7 +22,8 @@ _PAREN_CREDIT = re.compile(
     re.I,
 )
 _COLON_CREDIT = re.compile(
-    rf"^(?P<caption>(?:.*?[.!?…)\"”’]\s*)?)(?P<label>{_LABEL})\s*:\s*(?P<credit>[^.!?]{{1,80}}?)\s*\.?$",
+    rf"^(?P<caption>(?:.*?(?:[.!?…)\"”’]|(?P<dash>\s[-–—|]))\s*)?)(?P<label>{_LABEL})\s*:\s*"
+    r"(?P<credit>[^.!?]{1,80}?)\s*\.?$",
     re.I,
 )
 _NOTE_CREDIT = re.compile(
@@ -79,8 +80,16 @@ def parse_caption(text: str) -> Caption | None:
         match = pattern.match(text)
         if match and _credit_ok(match.group("credit")):
             caption = match.group("caption").strip()
+            dashed = pattern is _COLON_CREDIT and match.group("dash")  # ``… đồ đạc – Ảnh: X``
+            if dashed:
+                # A photo's credit after a short caption; ``… – Nguồn: Bộ Y tế`` after a
+                # sentence names where a figure in the text came from: it stays text.
+                photo = match.group("label").lower() not in ("nguồn", "source")
+                if not photo or len(caption.split()) > 30:
+                    continue
+                caption = caption[:-1].rstrip()
             unended = caption and not (ends_sentence(caption) or caption[-1] in ')"”’')
-            if unended and pattern is _COLON_CREDIT:
+            if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
     glued = _GLUED_CREDIT.match(text)
