@@ -68,6 +68,12 @@ def _is_meta(text: str) -> bool:
 _COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp)\s*\)?\.?$")
 _REPORTER = re.compile(r"^\(?(?:PV|Nhóm PV|P\.V\.?)\)?\.?$")
 _END_MARK = re.compile(r"\.?\s*/\s*\.\s*$")
+# ``Jane Roe is a transport reporter for the City Times.`` ending an article: who wrote it.
+_BIO = re.compile(
+    r"^(?P<name>(?:[A-ZĐÀ-Ỹ][\w'’.-]*\s){1,3}[A-ZĐÀ-Ỹ][\w'’.-]*) (?:is|was) (?:an? |the )"
+    r"[^.!?]{0,60}\b(?:reporter|correspondent|writer|editor|columnist|journalist|contributor"
+    r"|photographer|freelancer)\b[^.!?]{0,80}\.(?:\s+\S.{0,120})?$"
+)
 # ``Associated Press writer Tran Van Minh in Hanoi contributed to this report.``
 _CONTRIBUTED = re.compile(
     r"^[^.!?]{3,160}\b(?:contributed|contributing)\b(?: reporting)?(?: to)?"
@@ -88,6 +94,9 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
             draft.byline(Byline(authors=["PV"]))
         elif _CONTRIBUTED.match(text):
             draft.warn(f"dropped the note of who else reported: {text[:60]!r}")
+        elif (bio := _BIO.match(text)) and parse_bare_name(bio["name"]) is not None:
+            draft.byline(Byline(authors=[bio["name"]]))
+            draft.warn(f"took the byline from the note about the author: {text[:60]!r}")
         else:
             break
         body.pop()
