@@ -315,3 +315,13 @@ def test_a_photo_credit_after_a_dash():
     assert parse_caption("Số ca mắc mới giảm 20% so với tuần trước – Nguồn: Bộ Y tế") is None
     long = "Người dân " + "đi lại " * 20 + "trên cầu – Ảnh: X"
     assert parse_caption(long) is None
+
+
+def test_a_breadcrumb_names_the_section():
+    from publisher.importers.newstext.boiler import breadcrumb_section
+
+    assert breadcrumb_section("Trang chủ > Thời sự > Giao thông") == "Giao thông"
+    assert breadcrumb_section("Home › World › Asia") == "Asia"
+    assert breadcrumb_section("Trang chủ » Kinh doanh") == "Kinh doanh"
+    assert breadcrumb_section("Giá vàng hôm nay > 80 triệu") == ""
+    assert breadcrumb_section("Một câu văn bình thường.") == ""

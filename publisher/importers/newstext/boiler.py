@@ -72,6 +72,17 @@ def is_widget(text: str) -> bool:
     return not bare or any(p.match(bare) for p in (_WIDGETS, _COPYRIGHT, _BREADCRUMB))
 
 
+def breadcrumb_section(text: str) -> str:
+    """The last section a breadcrumb names (``Thời sự > Giao thông`` → ``Giao thông``)."""
+    bare = strip_bullet(text)
+    if not (_BREADCRUMB.match(bare) or re.match(r"(?i)^(?:trang chủ|home)\s*[>›»]", bare)):
+        return ""
+    crumbs = [c.strip() for c in re.split(r"\s*[>›»]\s*", bare) if c.strip()]
+    crumbs = [c for c in crumbs if c.casefold() not in ("trang chủ", "home")]
+    last = crumbs[-1] if crumbs else ""
+    return last if 1 <= len(last.split()) <= 5 else ""
+
+
 def keyword_line(text: str) -> list[str] | None:
     """The keywords on a ``Từ khóa:``/``Tags:`` line (empty list for an empty line), else None."""
     match = _KEYWORDS.match(strip_bullet(text))

@@ -24,7 +24,13 @@ _GLUED_NAME = re.compile(r"(?<=[.!?…\"”])\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\w'’
 
 
 def strip_page(units: list[Line], draft: ArticleDraft) -> list[Line]:
-    """Drop widget, share and copyright lines; take the keywords from keyword lines."""
+    """Drop widget, share and copyright lines; take the keywords from keyword lines, and the
+    kicker from a breadcrumb above the title (``Trang chủ > Thời sự > Giao thông``)."""
+    for unit in units[:3]:
+        section = boiler.breadcrumb_section(unit.text)
+        if section:
+            draft.kicker = draft.kicker or section
+            break
     kept = [u for u in units if not boiler.is_widget(u.text)]
     out: list[Line] = []
     i = 0
