@@ -79,6 +79,10 @@ def test_bare_names():
         ("(CBS News) YOUNGSTOWN, Ohio - It was", "CBS News", "It was"),
         ("WASHINGTON, Aug 12 (Reuters) - The", "Reuters", "The"),
         ("TTO - Từ tháng 12", "TTO", "Từ tháng 12"),
+        ("AFP — Officials said", "AFP", "Officials said"),
+        # A place in capitals is the dateline: off the lead, and no source.
+        ("WASHINGTON — The Senate on Saturday", "", "The Senate on Saturday"),
+        ("HANOI - Police said", "", "Police said"),
     ],
 )
 def test_source_tags(lead, source, rest):

@@ -58,6 +58,13 @@ _TAG_PAREN_FIRST = re.compile(
 _TAG_PLACE_FIRST = re.compile(
     r"^(?P<place>[A-ZĐÀ-Ỹ][\w .,'’/]{0,60}?)\s*\((?P<src>[^()]{1,40})\)\s*[-–—]{1,2}\s*(?=\S)"
 )
+# Outlets and agencies that sign a lead with their initials alone (``TTO - ``, ``AFP — ``);
+# any other word in capitals there is the dateline's place (``WASHINGTON — ``).
+_BARE_OUTLETS = {
+    "TTO", "TTXVN", "VNA", "VOV", "VTV", "VTC", "VNE", "NLĐO", "PLO", "SGGP", "SGGPO", "QĐND",
+    "CAND", "ANTĐ", "PL&XH", "TPO", "VTCNEWS", "AFP", "AP", "UPI", "DPA", "EFE", "ANSA", "PTI",
+    "ANI", "CNA", "KYODO", "XINHUA", "TASS", "YONHAP", "BERNAMA", "ANTARA", "PNA", "BBC", "CNN",
+}  # fmt: skip
 _TAG_DAY = re.compile(r"\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?$")
 _TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
 
@@ -262,10 +269,18 @@ def parse_outlet_line(text: str) -> str:
 
 
 def take_source_tag(lead: str) -> tuple[str, str] | None:
-    """(source, lead without the tag) when the lead opens with a source tag."""
+    """(source, lead without the tag) when the lead opens with a source tag; a dateline alone
+    (``WASHINGTON — ``) is taken off the lead with an empty source."""
     for pattern in (_TAG_PAREN_FIRST, _TAG_PLACE_FIRST, _TAG_BARE):
         match = pattern.match(lead)
         if not match:
+            continue
+        if pattern is _TAG_BARE and match.group("src").upper() not in _BARE_OUTLETS:
+            rest = lead[match.end() :].strip()
+            place = match.group("src")
+            # A place in capitals: a dateline, not who published it.
+            if len(place) >= 4 and place.isalpha() and rest:
+                return "", rest[0].upper() + rest[1:]
             continue
         # TTXVN's tags carry the day of the dispatch: ``(TTXVN 12/3)``, ``(TTXVN/Vietnam+)``.
         source = _TAG_DAY.sub("", match.group("src")).strip()
