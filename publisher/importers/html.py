@@ -170,10 +170,15 @@ def _place_figures(
 ) -> list[Figure]:
     """The extracted figures, and the article's own that the extraction left out (a photo
     above the text is often outside the block it keeps), each after the paragraphs before it."""
-    texts = {_plain(p) for p in paragraphs}
     known = {f.src for f in figures}
+    root = _article_root(page.tree)
+    missing = [img for figure in root.iter("figure") for img in figure.iter("img")
+               if img.get("src") and urljoin(base, img.get("src", "")) not in known]  # fmt: skip
+    if not missing:  # the extraction kept every figure: nothing to place
+        return sorted(figures, key=lambda f: f.after_paragraph)
+    texts = {_plain(p) for p in paragraphs}
     seen, added = 0, []
-    for element in _article_root(page.tree).iter():
+    for element in root.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in ("p", "h2", "h3", "h4") and clean(element.text_content()) in texts:
             seen += 1
