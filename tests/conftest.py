@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import settings
 
 from publisher.cli import main
+from tests.parts import unavailable
 
 # Shared CI machines are noisy: a per-example deadline only produces flaky failures there.
 settings.register_profile("publisher", deadline=None)
@@ -59,10 +60,7 @@ def postgres():
     require_module("psycopg", "pip install -e '.[test]'")
     bindir = find_bindir()
     if bindir is None:
-        message = "PostgreSQL is not installed (apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("PostgreSQL is not installed (apt-get install postgresql)")
     cluster = Cluster(bindir).start()
     yield cluster
     cluster.stop()
@@ -85,9 +83,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def seed_path() -> Path:
     if not SEED.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"the seed article is missing: {SEED}")
-        pytest.skip("shared/seeds is not beside this checkout")
+        unavailable(f"the seed article is missing ({SEED}): shared/ is not beside the checkout")
     return SEED
 
 
@@ -145,6 +141,4 @@ def require_module(name: str, install: str) -> Any:
     try:
         return importlib.import_module(name)
     except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed ({install})")
-        pytest.skip(f"{name} is not installed ({install})")
+        unavailable(f"{name} is not installed ({install})")

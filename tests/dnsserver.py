@@ -9,8 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
+from tests.parts import stop, unavailable
 from tests.smtpserver import free_port
 
 
@@ -120,13 +119,7 @@ class DnsServer:
             return ""
 
     def __exit__(self, *_: object) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def resolve_txt(self, name: str) -> list[str]:
@@ -144,8 +137,5 @@ def dns_server(zones: dict[str, list[str]]) -> DnsServer:
     """A ``DnsServer`` for these zones; skipped (failed with ``CI`` set) when NSD is missing."""
     nsd = find_nsd()
     if nsd is None:
-        message = "NSD is not installed (apt-get install nsd)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("NSD is not installed (apt-get install nsd)")
     return DnsServer(nsd, zones)

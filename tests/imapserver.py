@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
+from tests.parts import stop, unavailable
 from tests.smtpserver import free_port
 
 USER, PASSWORD = "bounces@news.example.org", "s3cret-imap"
@@ -93,13 +92,7 @@ class Dovecot:
                 time.sleep(0.05)
 
     def __exit__(self, *_: object) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def log(self) -> str:
@@ -143,8 +136,5 @@ def dovecot() -> Dovecot:
     """A ``Dovecot``; skipped (failed with ``CI`` set) when Dovecot is not installed."""
     binary = find_dovecot()
     if binary is None:
-        message = "Dovecot is not installed (apt-get install dovecot-imapd)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("Dovecot is not installed (apt-get install dovecot-imapd)")
     return Dovecot(binary)

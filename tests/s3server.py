@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.parts import unavailable
+
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -25,9 +27,7 @@ class S3Server:
         try:
             from moto.server import ThreadedMotoServer
         except ImportError:
-            if os.environ.get("CI"):
-                raise
-            pytest.skip("moto[server] is not installed")
+            unavailable("moto[server] is not installed (pip install -e '.[test]')")
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,14 +11,13 @@ import pytest
 from publisher.config import load_config
 from publisher.output.build import build_issue
 from tests.conftest import require_module
+from tests.parts import unavailable
 from tests.sample_issue import sample_issue, write_sample_images
 
 
 def pdf_tool(name: str) -> str:
     if shutil.which(name) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed (apt-get install poppler-utils)")
-        pytest.skip(f"{name} is not installed (poppler-utils)")
+        unavailable(f"{name} is not installed (apt-get install poppler-utils)")
     return name
 
 
