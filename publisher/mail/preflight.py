@@ -331,28 +331,19 @@ def issue_findings(config: Config, from_email: str, transport: str) -> list[Find
 
 
 def with_dns_findings(
-    config: Config, report: CheckReport, from_email: str | None = None,
-    known: dict[tuple[str, str], list[Finding]] | None = None,
-) -> CheckReport:  # fmt: skip
-    """``report`` with the sender's DNS findings added, when the issue goes out over SMTP or
-    SES and ``[send] dns_preflight`` is on: whether receivers will trust the sender is a
-    finding about the issue too. ``from_email``: the sender (else read from the build in the
-    report's folder); ``known`` keeps the findings by sender and transport across
+    config: Config, report: CheckReport, known: dict[tuple[str, str], list[Finding]] | None = None
+) -> CheckReport:
+    """``report`` with the DNS findings of its sender added, when the issue goes out over SMTP
+    or SES and ``[send] dns_preflight`` is on: whether receivers will trust the sender is a
+    finding about the issue too. ``known`` keeps the findings by sender and transport across
     calls (the preview rebuilds often; DNS records do not change as the issue is edited)."""
-    from publisher.mail.built import load_built_issue
-
     transport = config.table("send")["transport"]
     if not config.table("send")["dns_preflight"] or transport not in ("smtp", "ses"):
         return report
-    sender = from_email
-    if sender is None:
-        sender = load_built_issue(config, str(report.folder)).sender.get("from_email", "")
-    key = (sender, transport)
-    if known is None or key not in known:
-        found = issue_findings(config, sender, transport)
-        if known is None:
-            known = {}
-        known[key] = found
+    known = {} if known is None else known
+    key = (report.sender, transport)
+    if key not in known:
+        known[key] = issue_findings(config, report.sender, transport)
     findings = [*report.findings, *known[key]]
     findings.sort(key=lambda f: CHECK_SEVERITIES.index(f.severity))  # errors first, as the rest
     return replace(report, findings=tuple(findings))

@@ -57,6 +57,7 @@ class CheckReport:
     issue: str
     folder: Path
     findings: tuple[Finding, ...]
+    sender: str = ""  # the From address it goes out from (whose DNS records matter)
 
     @property
     def errors(self) -> int:
@@ -77,10 +78,12 @@ def check_issue(config: Config, issue: str, folder: Path | None = None) -> Check
     folder = config.build_dir / slug if folder is None else folder
     files = BuiltFiles(folder)
     try:
+        missing = [name for name in (MANIFEST, "email.html", "email.txt") if name not in files]
+        if missing:
+            raise FileNotFoundError(f"{missing[0]} is missing")
         manifest = json.loads(files[MANIFEST])
-        files["email.html"], files["email.txt"]
-    except (OSError, ValueError, KeyError) as exc:
-        problem = f"{exc.args[0]} is missing" if isinstance(exc, KeyError) else str(exc)
+    except (OSError, ValueError) as exc:
+        problem = exc.args[0] if isinstance(exc, FileNotFoundError) else str(exc)
         raise PublisherError(
             f"the issue is not built ({problem}): run publisher build {slug} first",
             where=str(folder),
@@ -110,7 +113,8 @@ def check_files(
                                  f"give editions.{code} a subject: or title:"))  # fmt: skip
         findings += [replace(f, where=f"edition {code}, {f.where}") for f in found]
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
-    return CheckReport(slug, folder, tuple(findings))
+    sender = str((manifest.get("issue", {}).get("sender") or {}).get("from_email") or "")
+    return CheckReport(slug, folder, tuple(findings), sender)
 
 
 def _built_email(files: Mapping[str, bytes], manifest: dict[str, Any]) -> list[Finding]:

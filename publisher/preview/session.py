@@ -112,8 +112,7 @@ class PreviewSession:
         files, manifest = assemble(config, issue)
         folder = config.build_dir / issue.slug  # where `publisher build` would write it
         report = check_files(config, issue.slug, files, manifest, folder)
-        sender = str(manifest["issue"].get("sender", {}).get("from_email") or "")
-        report = with_dns_findings(config, report, sender, self._dns)
+        report = with_dns_findings(config, report, self._dns)
         findings: list[Finding] = []
         fallback = str(config.table("send")["name_fallback"])
         unsubscribe = _unsubscribe(config, findings)
