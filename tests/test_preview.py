@@ -369,3 +369,16 @@ def test_a_taken_port_is_a_clear_error(cli, example):
         result = cli("preview", ISSUE, "--port", str(port))
     assert result.exit_code == 1 and "cannot listen: " in result.stderr
     assert f"(127.0.0.1:{port})" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_folder_that_cannot_be_watched_is_said_not_a_traceback(example, tmp_path):
+    from publisher.preview.watch import _watch
+
+    session = PreviewSession(example, ISSUE, Sample())
+    said: list[str] = []
+    gone = tmp_path / "gone"  # removed between listing the folders and watching them
+    _watch(session, [gone], True, lambda change, path: True, threading.Event(),
+           lambda state: None, said.append)  # fmt: skip
+    assert len(said) == 2
+    assert said[0].startswith(f"cannot watch {gone} for changes") and "polling" in said[0]
+    assert said[1].startswith(f"the preview no longer watches {gone}")

@@ -58,7 +58,9 @@ def preview_command(
     stop = threading.Event()
 
     def ready(server: ThreadingServer) -> None:
-        start_watching(session, config, stop, built)
+        start_watching(
+            session, config, stop, built, lambda text: click.echo(f"warning: {text}", err=True)
+        )
         click.echo(f"preview on http://{host}:{server.server_port}/ (Ctrl-C to stop)", err=True)
 
     try:

@@ -40,9 +40,10 @@ def watched_folders(config: Config, issue: str) -> list[Path]:
 
 def start_watching(
     session: PreviewSession, config: Config, stop: threading.Event,
-    built: Callable[[State], None],
+    built: Callable[[State], None], say: Callable[[str], None] = lambda text: None,
 ) -> list[threading.Thread]:  # fmt: skip
-    """Threads that rebuild the preview after each change until ``stop`` is set."""
+    """Threads that rebuild the preview after each change until ``stop`` is set; ``say``
+    hears when watching is not possible as it should be."""
     from watchfiles import DefaultFilter  # only the preview watches files
 
     ignored = DefaultFilter()
@@ -61,7 +62,7 @@ def start_watching(
         if not paths:
             continue
         thread = threading.Thread(
-            target=_watch, args=(session, paths, recursive, keep, stop, built),
+            target=_watch, args=(session, paths, recursive, keep, stop, built, say),
             name="preview-watch", daemon=True,
         )  # fmt: skip
         thread.start()
@@ -72,11 +73,23 @@ def start_watching(
 def _watch(
     session: PreviewSession, paths: list[Path], recursive: bool,
     keep: Callable[[Change, str], bool], stop: threading.Event, built: Callable[[State], None],
+    say: Callable[[str], None],
 ) -> None:  # fmt: skip
     from watchfiles import watch
 
-    for _ in watch(
-        *paths, watch_filter=keep, recursive=recursive, stop_event=stop, step=STEP_MS,
-        raise_interrupt=False,
-    ):  # fmt: skip
-        built(session.rebuild())
+    # The system's notifications first; when they cannot be had (inotify's limit of watches
+    # reached, a network file system), the folders are polled instead.
+    for polling in (False, True):
+        try:
+            for _ in watch(
+                *paths, watch_filter=keep, recursive=recursive, stop_event=stop, step=STEP_MS,
+                raise_interrupt=False, force_polling=polling,
+            ):  # fmt: skip
+                built(session.rebuild())
+            return
+        except (OSError, RuntimeError) as exc:
+            where = ", ".join(str(p) for p in paths)
+            if polling:
+                say(f"the preview no longer watches {where} ({exc}): restart it after a change")
+                return
+            say(f"cannot watch {where} for changes ({exc}): polling them instead")
