@@ -10,6 +10,7 @@ import pytest
 
 from publisher.mail.lock import SendLock
 from publisher.mail.message import given_name
+from publisher.mail.status import WholeSend
 from publisher.model import Subscriber
 from tests.mailkit import (
     SUBJECT,
@@ -381,3 +382,27 @@ def test_nothing_is_sent_after_the_deadline(cli, project, issue):
         assert refused.exit_code == 2 and "--not-after" in refused.stderr
     on_time = cli("send", "so-1", "--yes", "--not-after", "2999-01-01T00:00+00:00")
     assert on_time.exit_code == 0, on_time.output
+
+
+def test_the_whole_send_is_counted_often_when_cheap_and_seldom_when_slow():
+    clock = [0.0]
+    counts: list[float] = []
+    unsent = iter(range(1000, 0, -100))
+
+    def count() -> int:  # the ledger's count; this one takes 0.1 s after the first
+        counts.append(clock[0])
+        clock[0] += 0.1 if counts[1:] else 0.0
+        return next(unsent)
+
+    whole = WholeSend(count, clock=lambda: clock[0])
+    assert whole.settled(0) == 0
+    clock[0] = 0.5
+    assert whole.settled(3) == 3  # within the second: this run's own count
+    clock[0] = 1.0
+    # Counted again: 100 settled in all since the start (other senders' too), then 2 of ours.
+    assert whole.settled(5) == 100
+    assert whole.settled(7) == 102
+    clock[0] = 3.0  # two seconds on, but the count took 0.1 s: the next waits 5 s
+    assert whole.settled(8) == 103 and len(counts) == 2
+    clock[0] = 6.2
+    assert whole.settled(9) == 200 and len(counts) == 3

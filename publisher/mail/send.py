@@ -18,7 +18,7 @@ from publisher.mail.ledger import BATCH, SHARED_BATCH, Finished, Heartbeat, Job,
 from publisher.mail.lock import SendLock
 from publisher.mail.message import MessageSettings
 from publisher.mail.options import SendOptions, SendReport
-from publisher.mail.status import Status, ledger_status
+from publisher.mail.status import Status, WholeSend, ledger_status
 from publisher.mail.transports import (
     DEFERRED,
     FAILED,
@@ -135,9 +135,8 @@ class SendRun:
         self.message(True)  # compile (and check the headers) before anything is sent
         self._progress = progress or (lambda done, rate: None)
         self._started = time.monotonic()
-        counts = self.ledger.counts()
-        self._todo = (counts["queued"] + counts["sending"],) * 2  # at the start, and now
-        self._counted = (self._started, 0)  # when the ledger was counted, and our count then
+        ledger = self.ledger
+        self._whole = WholeSend(lambda: Status(ledger.counts(), [], []).unsent)
         self.throttle = Throttle(self.options.rate, self.options.connections)
         table = self.config.table("send")
         self.breaker = Breaker(table["breaker_window"], table["breaker_share"])
@@ -289,20 +288,7 @@ class SendRun:
                     self._error = SendError(self.breaker.message())
                     self.dispatcher.stop()
             done = self._report.sent + self._report.failed
-            self._progress(self._whole(done), self._rate(done))
-
-    def _whole(self, done: int) -> int:
-        """How many rows of the whole send (every sender's) were settled since this run began.
-
-        The ledger is counted at most once a second; this run's own count fills in between.
-        """
-        assert self.ledger is not None
-        at, done_then = self._counted
-        if time.monotonic() - at >= 1.0:
-            counts = self.ledger.counts()
-            self._todo = (self._todo[0], counts["queued"] + counts["sending"])
-            self._counted = at, done_then = time.monotonic(), done
-        return max(0, self._todo[0] - self._todo[1]) + done - done_then
+            self._progress(self._whole.settled(done), self._rate(done))
 
     def _rate(self, done: int | None = None) -> float:
         if done is None:

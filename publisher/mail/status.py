@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,29 @@ class Status:
     def complete(self) -> bool:
         """Every row sent or suppressed: none failed, unknown or still waiting."""
         return not self.unsent and not self.counts["failed"] and not self.counts["unknown"]
+
+
+class WholeSend:
+    """How many rows of the whole send (every sender's) were settled since a run began.
+
+    ``unsent`` counts the ledger's rows still to send: at most once a second, and at most 2%
+    of the time (it reads every row of the send, and holds the ledger meanwhile); the run's
+    own count fills in between.
+    """
+
+    def __init__(self, unsent: Callable[[], int], clock: Callable[[], float] = time.monotonic):
+        self._unsent, self._clock = unsent, clock
+        self._first = self._last = unsent()
+        self._at, self._done_then, self._every = clock(), 0, 1.0
+
+    def settled(self, done: int) -> int:
+        """The whole send's settled rows, given the ``done`` rows of this run so far."""
+        start = self._clock()
+        if start - self._at >= self._every:
+            self._last = self._unsent()
+            self._at, self._done_then = self._clock(), done
+            self._every = max(1.0, 50 * (self._at - start))
+        return max(0, self._first - self._last) + done - self._done_then
 
 
 def ledger_status(ledger: Ledger) -> Status:
