@@ -9,11 +9,13 @@ in flight (one message per connection).
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 
 import pytest
 
-from publisher.mail.ledger import Ledger
+from publisher.mail.ledger import Ledger, claim_sql
 from tests.mailkit import (
     add_subscribers,
     make_build,
@@ -91,3 +93,37 @@ def test_senders_share_the_work_and_the_progress_counts_the_whole_send(
     mine = [int(out.split(" sent,")[0].rsplit("\n", 1)[-1].split()[-1]) for out in outputs]
     assert sum(mine) == 200 and all(n > 0 for n in mine), outputs
     assert all("0 queued, 0 sending, 200 sent" in out for out in outputs)
+
+
+def test_a_claim_reads_about_the_rows_it_takes_however_far_the_send_has_gone(
+    project, postgres, monkeypatch
+):
+    """A claim once walked every subscriber before the ones it took: a quadratic send."""
+    monkeypatch.setenv("PUBLISHER_DATABASE_URL", postgres.new_database())
+    write_settings(project)
+    add_subscribers(project, people(3000))
+    ledger = Ledger(project_store(project), "so-1")
+    ledger.enqueue()
+    ledger.register()
+    store = ledger.store
+    store.execute(
+        "UPDATE deliveries SET state = 'sent' WHERE subscriber_id IN"
+        " (SELECT id FROM subscribers ORDER BY id LIMIT 2000)"
+    )
+    after = store.scalar("SELECT max(subscriber_id) FROM deliveries WHERE state = 'sent'")
+    with store.transaction():
+        ((plan,),) = store.rows(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + claim_sql(store.dialect),
+            ("so-1", "queued", after, after, 60.0, 25),
+        )
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    assert rows_read(plan[0]["Plan"], "subscribers") <= 50
+    assert rows_read(plan[0]["Plan"], "deliveries") <= 50
+    taken = [job.recipient.email for job in itertools.islice(ledger.pending(batch=25), 25)]
+    assert taken == [f"nguoi{i:04d}@example.org" for i in range(2000, 2025)]
+
+
+def rows_read(node: dict, table: str) -> int:
+    """Rows the scans of ``table`` in an EXPLAIN ANALYZE plan returned, over all their loops."""
+    own = node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == table else 0
+    return own + sum(rows_read(child, table) for child in node.get("Plans", []))

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from publisher.audience import migrations
 from publisher.audience.migrations import CURRENT, open_store, schema_version
 from publisher.audience.store import connect, redact
 from publisher.audience.subscribers import SubscriberList
@@ -104,6 +105,31 @@ def test_an_old_file_is_refused_until_upgraded_and_keeps_everything(cli, project
         subs.save(Subscriber(email="chi@example.org", status="pending"))
         assert subs.get("chi@example.org").id == 10
         assert store.rows("PRAGMA foreign_key_check") == []
+    assert "an@example.org\tactive" in cli("subscribers", "list").stdout
+
+
+def test_a_postgresql_database_of_version_4_is_upgraded_in_place(cli, project, postgres,
+                                                                 monkeypatch):  # fmt: skip
+    url = postgres.new_database()
+    monkeypatch.setenv("PUBLISHER_DATABASE_URL", url)
+    with monkeypatch.context() as patched, connect(url, project) as store:
+        patched.setattr(migrations, "CURRENT", 4)  # the schema as the last release left it
+        migrations.upgrade(store)
+        SubscriberList(store).save(Subscriber(email="an@example.org", name="An"))
+        Ledger(store, "so-1").enqueue()
+    result = cli("subscribers", "list")
+    assert result.exit_code == 11 and "schema is version 4" in result.stderr
+    result = cli("database", "upgrade")
+    assert result.exit_code == 0 and f"schema version 4 → {CURRENT}" in result.stderr
+    with project_store(project) as store:
+        # State changes no longer touch an index on the state: they are heap-only updates.
+        assert (
+            store.rows("SELECT indexname FROM pg_indexes WHERE indexname = 'deliveries_todo'") == []
+        )
+        assert store.scalar("SELECT reloptions FROM pg_class WHERE relname = 'deliveries'") == [
+            "fillfactor=50"
+        ]
+        assert Ledger(store, "so-1").counts()["queued"] == 1
     assert "an@example.org\tactive" in cli("subscribers", "list").stdout
 
 

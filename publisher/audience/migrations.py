@@ -227,12 +227,23 @@ ALTER TABLE subscribers ADD CONSTRAINT subscribers_status_check CHECK (status IN
     real="DOUBLE PRECISION",
 )
 
+# Version 5 (PostgreSQL only): a delivery row changes state three times in a send. The
+# partial index on its state made every change a new row version in every index; without it,
+# and with room left on each page, the changes are heap-only (HOT) updates, which cost the
+# server about a sixth less per message. Claims walk the (issue, subscriber_id) index instead,
+# with statistics made after each enqueue (see ``Ledger.enqueue``). SQLite keeps its index.
+_V5_POSTGRESQL = """
+DROP INDEX deliveries_todo;
+ALTER TABLE deliveries SET (fillfactor = 50)
+"""
+
 # version -> engine -> statements. An engine without a version starts above it.
 MIGRATIONS: dict[int, dict[str, str]] = {
     1: {"sqlite": _V1_SQLITE},
     2: {"sqlite": _V2_SQLITE, "postgresql": _V2_POSTGRESQL},
     3: {"sqlite": _V3_SQLITE, "postgresql": _V3_POSTGRESQL},
     4: {"sqlite": _V4_SQLITE, "postgresql": _V4_POSTGRESQL},
+    5: {"postgresql": _V5_POSTGRESQL},
 }
 CURRENT = max(MIGRATIONS)
 # Tables with a serial id, in an order that satisfies their foreign keys.
