@@ -329,3 +329,83 @@ def test_a_breadcrumb_names_the_section():
     assert breadcrumb_section("Trang chủ » Kinh doanh") == "Kinh doanh"
     assert breadcrumb_section("Giá vàng hôm nay > 80 triệu") == ""
     assert breadcrumb_section("Một câu văn bình thường.") == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Đoàn công tác thăm hợp tác xã chè - Ảnh Minh Hà", "Đoàn công tác thăm hợp tác xã chè",
+         "Minh Hà"),
+        ("Cô Lan trong giờ dạy trực tuyến – Ảnh NVCC.", "Cô Lan trong giờ dạy trực tuyến",
+         "Ảnh NVCC"),
+        ("Bà con gặt lúa sớm tránh bão- Ảnh Thanh Tùng cung cấp", "Bà con gặt lúa sớm tránh bão",
+         "Thanh Tùng cung cấp"),
+        ("Ferry passengers wait at the quay — Photo by Ana Ruiz",
+         "Ferry passengers wait at the quay", "Ana Ruiz"),
+    ],
+)  # fmt: skip
+def test_a_photo_credit_after_a_dash_without_a_colon(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Giá phân bón tăng cao trong vụ này - ảnh hưởng lớn tới thu nhập của nông dân.",
+        "Hỏi thăm anh Tư thì bà con kể - ảnh Tư đi biển từ sáng",  # ``ảnh``: a pronoun
+        "Kết quả vòng một - Ảnh 2",
+        "Hai đội hòa nhau - Ảnh chụp cho thấy bàn thắng không hợp lệ vì cầu thủ đã việt vị rõ ràng",
+    ],
+)
+def test_a_dash_and_the_word_for_photo_are_not_always_a_credit(line):
+    assert parse_caption(line) is None
+
+
+def test_photos_set_in_table_cells_become_figures_and_their_borders_go():
+    text = (
+        "Làng gốm đón khách trở lại sau mùa mưa\n\n"
+        "Lượng khách đến làng gốm tăng mạnh trong tháng qua, theo ban quản lý di tích.\n"
+        "|\n| Thợ gốm tạo hình bình hoa trên bàn xoay - Ảnh Quốc Bảo |\n|\n"
+        "Nhiều lò nung đã được sửa lại để kịp phục vụ mùa du lịch cuối năm.\n"
+        "|\nDu khách thử làm gốm cùng nghệ nhân - Ảnh Quốc Bảo.\n|\n"
+        "Ban quản lý cho biết sẽ mở thêm lớp học làm gốm vào cuối tuần.\n"
+    )
+    article = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8")).article
+    assert article.title == "Làng gốm đón khách trở lại sau mùa mưa"
+    assert [(f.caption, f.credit, f.after_paragraph) for f in article.figures] == [
+        ("Thợ gốm tạo hình bình hoa trên bàn xoay", "Quốc Bảo", 0),
+        ("Du khách thử làm gốm cùng nghệ nhân", "Quốc Bảo", 1),
+    ]
+    assert article.paragraphs == (
+        "Nhiều lò nung đã được sửa lại để kịp phục vụ mùa du lịch cuối năm.",
+        "Ban quản lý cho biết sẽ mở thêm lớp học làm gốm vào cuối tuần.",
+    )
+    assert not any("|" in p for p in (article.lead, *article.paragraphs))
+
+
+def test_a_lead_photo_above_the_title_and_a_menu_label_are_not_the_headline():
+    text = (
+        "Chuyên mục\n\n"
+        "Người dân đi thuyền qua đoạn đường ngập sâu – Ảnh: Hữu Khoa\n\n"
+        "Mưa lớn kéo dài, nhiều tuyến đường ở Huế ngập sâu\n\n"
+        "Thứ Năm, 14/11/2024 09:30\n\n"
+        "Mưa lớn từ đêm qua khiến nhiều tuyến đường ở trung tâm thành phố ngập sâu.\n\n"
+        "Lực lượng chức năng đã cắm biển cảnh báo tại những điểm ngập nặng.\n"
+    )
+    article = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8")).article
+    assert (article.kicker, article.title) == (
+        "",
+        "Mưa lớn kéo dài, nhiều tuyến đường ở Huế ngập sâu",
+    )
+    assert article.published is not None and article.published.day == 14
+    assert [(f.caption, f.credit, f.after_paragraph) for f in article.figures] == [
+        ("Người dân đi thuyền qua đoạn đường ngập sâu", "Hữu Khoa", 0)
+    ]
+    assert article.lead.startswith("Mưa lớn từ đêm qua")
+
+
+@pytest.mark.parametrize("label", ["Danh mục", "Menu", "Tìm kiếm", "Đăng nhập", "Skip to content"])
+def test_navigation_labels_are_furniture(label):
+    assert is_widget(label)
+    assert not is_widget(label + " các sản phẩm nông nghiệp đã tăng trong năm nay.")

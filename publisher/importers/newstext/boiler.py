@@ -22,7 +22,10 @@ _WIDGETS = re.compile(
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
     r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
     r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"
-    r"|(?:trang chủ|home)\s*[>›»/|].{0,80})$",
+    r"|(?:trang chủ|home)\s*[>›»/|].{0,80}"
+    # The site's navigation: labels of menus, search boxes and log-in links, alone on a line.
+    r"|danh mục|chuyên mục|menu|main menu|trang chủ|home|tìm kiếm|search|đăng nhập|log ?in"
+    r"|sign in|skip to (?:main )?content|toggle navigation|navigation|đóng|close)$",
     re.I,
 )
 # ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.

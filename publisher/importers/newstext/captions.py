@@ -36,6 +36,13 @@ _AGENCY_CREDIT = re.compile(
     rf"^(?P<caption>.*?[.!?…)\"”’])\s*(?P<credit>(?:AP Photo|REUTERS|AFP|EPA)/[^.]{{2,60}}"
     rf"|[A-Z][\w.'’ -]{{1,40}}/{_AGENCY}[\w /]{{0,30}})\.?$"
 )
+# ``Đội ngũ phóng viên - Ảnh HN cung cấp``, ``The harbour – Photo Jane Roe``: a label after a
+# dash, without a colon. Label and credit start with capitals: ``- ảnh hưởng`` is no credit,
+# and ``ảnh`` alone is also a pronoun.
+_DASH_CREDIT = re.compile(
+    r"^(?P<caption>\S.{8,}?)\s*[-–—|]\s+(?:Ảnh|ẢNH|Hình|Photos?|PHOTO|Picture)(?:\s+by)?"
+    r"\s+(?P<credit>[^\W\d_][^.!?:;]{0,60}?)\s*\.?$"
+)
 _GLUED_CREDIT = re.compile(
     rf"^(?P<caption>.{{10,}}?[.!?”’])(?P<credit>[A-Z][^.!?]{{1,80}}?{_AGENCY}(?: via {_AGENCY})?)"
     r"(?P<rest>[A-Z\"“].*)?$"
@@ -88,10 +95,15 @@ def parse_caption(text: str) -> Caption | None:
                 if not photo or len(caption.split()) > 30:
                     continue
                 caption = caption[:-1].rstrip()
+            if pattern is _NOTE_CREDIT:
+                caption = re.sub(r"\s*[-–—|]$", "", caption)  # ``… – Ảnh NVCC``
             unended = caption and not (ends_sentence(caption) or caption[-1] in ')"”’')
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
+    dashed = _DASH_CREDIT.match(text)
+    if dashed and _dash_credit_ok(dashed.group("caption"), dashed.group("credit")):
+        return Caption(dashed.group("caption").strip(), _tidy_credit(dashed.group("credit")))
     glued = _GLUED_CREDIT.match(text)
     if glued:
         return Caption(glued.group("caption").strip(), _tidy_credit(glued.group("credit")))
@@ -118,6 +130,12 @@ def split_photo_tail(text: str) -> tuple[str, str] | None:
 def _credit_ok(credit: str) -> bool:
     credit = credit.strip()
     return 0 < len(credit.split()) <= 12 and not ends_sentence(credit.rstrip(".") + "x")
+
+
+def _dash_credit_ok(caption: str, credit: str) -> bool:
+    """A short caption, and a credit of a few words that starts like a name."""
+    words = len(credit.split())
+    return len(caption.split()) <= 30 and 0 < words <= 6 and credit[0].isupper()
 
 
 def _tidy_credit(credit: str) -> str:

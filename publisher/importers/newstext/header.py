@@ -11,9 +11,11 @@ from publisher.importers.newstext.bylines import (
     split_title_suffix,
     take_source_tag,
 )
+from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import FoundDate, parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.units import Line, ends_sentence
+from publisher.model import Figure
 from publisher.text import fold
 
 MAX_TITLE_WORDS = 35
@@ -29,6 +31,8 @@ def parse_header(units: list[Line], draft: ArticleDraft) -> int:
         i = _skip_meta(units, i + 1, draft)
     if i >= len(units):
         return i
+    while i + 1 < len(units) and _top_photo(units[i].text, draft):
+        i = _skip_meta(units, i + 1, draft)
     first = units[i]
     if is_title_like(first.text):
         title = re.sub(r"^#{1,6}\s+", "", first.text)  # a Markdown heading marker
@@ -41,6 +45,16 @@ def parse_header(units: list[Line], draft: ArticleDraft) -> int:
         draft.title = title_from_text(first.text)
         draft.warn("no title line: the title was made from the opening sentence")
     return _after_title(units, i, draft)
+
+
+def _top_photo(text: str, draft: ArticleDraft) -> bool:
+    """A photo's caption and credit above the title (the page's lead photo): kept as the
+    article's first figure. A headline never carries a photo credit."""
+    found = parse_caption(text)
+    if found is None or not found.caption or not found.credit:
+        return False
+    draft.figures.append(Figure(caption=found.caption, credit=found.credit, after_paragraph=0))
+    return True
 
 
 def is_title_like(text: str) -> bool:

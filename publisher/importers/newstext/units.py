@@ -14,6 +14,7 @@ from publisher.text import clean, is_blank
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
 _CLOSING_START = re.compile(r"^[,.;:!?)\]}…’”%]")
 _LIST_ITEM = re.compile(r"^(?:[-*+•·▪●]|–(?=\s))\s+\S")
+_CELL_BORDER = re.compile(r"^\|\s+|\s+\|$")
 NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\w")
 
 
@@ -58,9 +59,13 @@ def split_units(text: str) -> list[Line]:
         if is_blank(raw):
             gap += 1
             continue
-        units.append(
-            Line(clean(raw), gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace())
-        )
+        # ``| Caption - Ảnh X |``: the borders of a table cell, from a page that set its
+        # photos in tables. A line of borders alone parts paragraphs, as a blank line does.
+        text = _CELL_BORDER.sub("", clean(raw))
+        if not text.strip("| "):
+            gap += 1
+            continue
+        units.append(Line(text, gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace()))
         gap = 0
     return join_fragments(units)
 
