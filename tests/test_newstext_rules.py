@@ -409,3 +409,45 @@ def test_a_lead_photo_above_the_title_and_a_menu_label_are_not_the_headline():
 def test_navigation_labels_are_furniture(label):
     assert is_widget(label)
     assert not is_widget(label + " các sản phẩm nông nghiệp đã tăng trong năm nay.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Show summary Hide summary", "Hide caption", "Toggle caption", "Enlarge this image",
+        "View image in fullscreen", "Listen to this article", "Listen · 4:37", "6 min read",
+        "Reading time: 3 min", "Thời gian đọc: 5 phút", "Gift this article", "Save article",
+        "Share full article", "Story continues below advertisement", "Bỏ qua quảng cáo",
+        "Nghe đọc bài", "Theo dõi Báo Ánh Dương trên Google News",
+    ],
+)  # fmt: skip
+def test_reader_controls_are_furniture(line):
+    assert is_widget(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Listen to this story, the mayor told the crowd.",
+        "Reading time for children fell during the summer holidays.",
+        "Nghe bài hát này, nhiều khán giả đã rơi nước mắt.",
+        "Show summary of the audit was released on Monday.",
+    ],
+)
+def test_sentences_that_start_like_reader_controls_stay(line):
+    assert not is_widget(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Fans outside the stadium. (AP Photo/Lena Park)", "Fans outside the stadium.",
+         "AP Photo/Lena Park"),
+        ("The council meets on Monday. (Photo/Tom Baker)", "The council meets on Monday.",
+         "Tom Baker"),
+        ("The new bridge at night. Photo/Tom Baker", "The new bridge at night.", "Photo/Tom Baker"),
+    ],
+)  # fmt: skip
+def test_photo_credits_with_a_slash(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == (caption, credit)

@@ -25,7 +25,18 @@ _WIDGETS = re.compile(
     r"|(?:trang chủ|home)\s*[>›»/|].{0,80}"
     # The site's navigation: labels of menus, search boxes and log-in links, alone on a line.
     r"|danh mục|chuyên mục|menu|main menu|trang chủ|home|tìm kiếm|search|đăng nhập|log ?in"
-    r"|sign in|skip to (?:main )?content|toggle navigation|navigation|đóng|close)$",
+    r"|sign in|skip to (?:main )?content|toggle navigation|navigation|đóng|close"
+    # Reader controls: summaries and captions to unfold, image viewers, audio players,
+    # reading times, save and gift buttons, the notes around an advertisement.
+    r"|(?:show|hide) (?:summary|caption|captions|transcript)(?: (?:show|hide) \w+)?"
+    r"|toggle caption|enlarge this image|view image in fullscreen|open image in gallery"
+    r"|listen(?: to (?:this )?(?:article|story))?(?:\s*[·•|-]?\s*\d{1,2}:\d{2}(?: min)?)?"
+    r"|\d{1,2} min(?:ute)?s? read|(?:reading time|thời gian đọc):?\s*\d{1,2}\s*(?:min\w*|phút)?"
+    r"|save (?:article|story)"
+    r"|gift (?:this )?article|share (?:full|this) (?:article|story)"
+    r"|(?:story|article) continues below(?: advertisement)?|skip advertisement"
+    r"|bỏ qua quảng cáo|nghe (?:đọc )?bài(?: viết| báo)?|nghe audio"
+    r"|theo dõi .{1,40} trên google news)$",
     re.I,
 )
 # ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.

@@ -17,9 +17,15 @@ _AGENCY = (
     r"|The New York Times|European Pressphoto Agency|AP Photo|Shutterstock|TTXVN|VNA)"
 )
 _PAREN_CREDIT = re.compile(
-    rf"^(?P<caption>.*?)\s*[(\[]\s*(?P<label>{_LABEL})\s*(?:by\s*)?:?\s*(?P<credit>[^()\[\]]{{1,80}})"
+    rf"^(?P<caption>.*?)\s*[(\[]\s*(?P<label>{_LABEL})\s*(?:by\s*)?[:/]?\s*"
+    r"(?P<credit>[^()\[\]]{1,80})"
     r"[)\]]\s*\.?$",
     re.I,
+)
+# ``(AP Photo/Ben Lim)``: the agency's own form, in brackets.
+_PAREN_AGENCY = re.compile(
+    r"^(?P<caption>.*?)\s*[(\[]\s*(?P<credit>(?:AP|AFP|EPA|Reuters|REUTERS) Photo/[^()\[\]]{2,60})"
+    r"[)\]]\s*\.?$"
 )
 _COLON_CREDIT = re.compile(
     rf"^(?P<caption>(?:.*?(?:[.!?…)\"”’]|(?P<dash>\s[-–—|]))\s*)?)(?P<label>{_LABEL})\s*:\s*"
@@ -33,7 +39,7 @@ _NOTE_CREDIT = re.compile(
     re.I,
 )
 _AGENCY_CREDIT = re.compile(
-    rf"^(?P<caption>.*?[.!?…)\"”’])\s*(?P<credit>(?:AP Photo|REUTERS|AFP|EPA)/[^.]{{2,60}}"
+    rf"^(?P<caption>.*?[.!?…)\"”’])\s*(?P<credit>(?:AP Photo|Photo|REUTERS|AFP|EPA)/[^.]{{2,60}}"
     rf"|[A-Z][\w.'’ -]{{1,40}}/{_AGENCY}[\w /]{{0,30}})\.?$"
 )
 # ``Đội ngũ phóng viên - Ảnh HN cung cấp``, ``The harbour – Photo Jane Roe``: a label after a
@@ -83,7 +89,7 @@ def parse_caption(text: str) -> Caption | None:
     labelled = _IMAGE_CAPTION.match(text)
     if labelled:
         return Caption(labelled.group("caption").strip(), "")
-    for pattern in (_PAREN_CREDIT, _NOTE_CREDIT, _AGENCY_CREDIT, _COLON_CREDIT):
+    for pattern in (_PAREN_AGENCY, _PAREN_CREDIT, _NOTE_CREDIT, _AGENCY_CREDIT, _COLON_CREDIT):
         match = pattern.match(text)
         if match and _credit_ok(match.group("credit")):
             caption = match.group("caption").strip()
