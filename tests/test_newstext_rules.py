@@ -451,3 +451,59 @@ def test_sentences_that_start_like_reader_controls_stay(line):
 def test_photo_credits_with_a_slash(line, caption, credit):
     found = parse_caption(line)
     assert found is not None and (found.caption, found.credit) == (caption, credit)
+
+
+def test_a_live_report_keeps_every_entry_under_its_time():
+    text = (
+        "Trực tiếp: Hội nghị bàn giải pháp chống ngập cho thành phố\n\n"
+        "Sáng nay, hội nghị bàn về các giải pháp chống ngập bắt đầu với sự tham gia của nhiều "
+        "chuyên gia.\n\n"
+        "10:45 ngày 20/09/2024\n\n"
+        "Đại diện sở xây dựng trình bày kế hoạch nạo vét kênh rạch trong năm tới.\n\n"
+        "10:20 ngày 20/09/2024\n\n"
+        "Các chuyên gia đề xuất xây thêm hồ điều hòa ở những quận trũng thấp.\n\n"
+        "09:55 ngày 20/09/2024\n\n"
+        "Chủ tọa nêu những điểm ngập kéo dài nhiều năm chưa được xử lý dứt điểm.\n"
+    )
+    result = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+    article = result.article
+    assert article.published is not None and (article.published.hour, article.published.minute) == (
+        10, 45,
+    )  # fmt: skip
+    assert article.paragraphs == (
+        "Đại diện sở xây dựng trình bày kế hoạch nạo vét kênh rạch trong năm tới.",
+        "### 10:20 ngày 20/09/2024",
+        "Các chuyên gia đề xuất xây thêm hồ điều hòa ở những quận trũng thấp.",
+        "### 09:55 ngày 20/09/2024",
+        # The last entry: once taken for a closing date line and dropped with what followed.
+        "Chủ tọa nêu những điểm ngập kéo dài nhiều năm chưa được xử lý dứt điểm.",
+    )
+    assert not any("dropped" in w for w in result.warnings)
+
+
+def test_a_date_line_at_the_end_still_closes_the_article():
+    text = (
+        "Nông dân thu hoạch lúa sớm để tránh bão\n\n"
+        "Nhiều hợp tác xã đã huy động máy gặt để thu hoạch lúa trước khi bão vào đất liền.\n\n"
+        "Chính quyền địa phương khuyến cáo người dân gia cố nhà cửa và chuẩn bị lương thực.\n\n"
+        "Minh An\n\n"
+        "08:15 ngày 03/10/2024\n"
+    )
+    article = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8")).article
+    assert article.authors == ("Minh An",) and article.published is not None
+    assert article.paragraphs == (
+        "Chính quyền địa phương khuyến cáo người dân gia cố nhà cửa và chuẩn bị lương thực.",
+    )
+
+
+def test_a_short_line_without_a_full_stop_does_not_lead_a_paragraph_that_follows():
+    text = (
+        "Tuyến đường sắt mới chạy thử chuyến đầu tiên\n\n"
+        "Một cột mốc của ngành đường sắt\n\n"
+        "Sáng nay, đoàn tàu đầu tiên đã chạy thử trên tuyến đường sắt mới nối hai tỉnh.\n\n"
+        "Tuyến đường dự kiến đón khách vào cuối năm sau khi hoàn tất các bước nghiệm thu.\n"
+    )
+    result = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+    assert result.article.lead.startswith("Sáng nay, đoàn tàu đầu tiên")
+    assert result.article.paragraphs[0] == "Một cột mốc của ngành đường sắt"  # kept, with a warning
+    assert any("Một cột mốc" in w for w in result.warnings)

@@ -14,6 +14,7 @@ from publisher.importers.newstext.captions import (
     parse_caption,
     split_photo_tail,
 )
+from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import apply_footer, split_footer, strip_marks
 from publisher.importers.newstext.units import (
@@ -78,8 +79,15 @@ def _find_tagged_lead(body: list[Line], draft: ArticleDraft) -> int:
 
 def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool) -> list[Item]:
     items: list[Item] = []
+    # Lines holding only a date and time between paragraphs, more than once: the entries of a
+    # live report or a timeline, each under its time, which is kept as the entry's heading.
+    times = {idx for idx, unit in enumerate(body) if _is_time_line(unit.text, draft.language)}
+    live = len(times) >= 2
     for idx, unit in enumerate(body):
         text = unit.text
+        if live and idx in times:
+            items.append(Item("h", f"### {text}"))
+            continue
         nxt = body[idx + 1].text if idx + 1 < len(body) else ""
         if _PUNCT_ONLY.match(text) or (_is_stray(text) and _is_caption_line(nxt)):
             continue
@@ -124,6 +132,14 @@ def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> l
     if is_list_item(text):
         return [Item("li", re.sub(r"^[•·▪●–+]\s+", "- ", text))]
     return [Item("p", text)]
+
+
+def _reads_as_lead(text: str) -> bool:
+    return ends_sentence(text) or len(text.split()) >= 12
+
+
+def _is_time_line(text: str, language: str) -> bool:
+    return len(text.split()) <= 8 and parse_date_line(text, language) is not None
 
 
 def _is_stray(text: str) -> bool:
@@ -206,7 +222,11 @@ def _teaser(headline: Item, summary: Item) -> bool:
 def _place(items: list[Item], lead_at: int, draft: ArticleDraft) -> None:
     """Pick the lead, group list items, and number each figure by the paragraphs before it."""
     if not draft.lead:
-        first = next((i for i in items if i.kind in ("lead", "p")), None)
+        texts = [i for i in items if i.kind in ("lead", "p")]
+        # A short line without a full stop first (a subtitle, a deck) does not lead when a
+        # paragraph follows it; it stays in the text, with the warning such lines get.
+        first = next((i for i in texts[:3] if i.kind == "lead" or _reads_as_lead(i.text)), None)
+        first = first or (texts[0] if texts else None)
         if first is not None:
             draft.lead = first.text
             items.remove(first)

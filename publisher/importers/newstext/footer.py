@@ -161,7 +161,8 @@ def _starts_footer(body: list[Line], idx: int, language: str) -> bool:
         late = idx >= len(body) // (2 if re.match(r"(?i)by\s", text) else 3)
         return late or all(_footerish(u.text, language) for u in body[idx + 1 :])
     if idx >= len(body) - 3 and parse_date_line(text, language) is not None:
-        return True
+        # A paragraph after it: the time of a live report's entry, not the article's end.
+        return not any(u.words >= 8 and ends_sentence(u.text) for u in body[idx + 1 :])
     if parse_bare_name(text) is not None:
         rest = body[idx + 1 :]
         ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]
