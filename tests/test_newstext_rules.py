@@ -507,3 +507,23 @@ def test_a_short_line_without_a_full_stop_does_not_lead_a_paragraph_that_follows
     assert result.article.lead.startswith("Sáng nay, đoàn tàu đầu tiên")
     assert result.article.paragraphs[0] == "Một cột mốc của ngành đường sắt"  # kept, with a warning
     assert any("Một cột mốc" in w for w in result.warnings)
+
+
+def test_a_blog_post_s_furniture_and_labels():
+    text = (
+        "Thư viện huyện mở cửa buổi tối cho học sinh\n\n"
+        "Thứ Sáu, 08/11/2024\n\n"
+        "Từ tuần này, thư viện huyện mở cửa đến chín giờ tối để học sinh có chỗ ôn bài.\n\n"
+        "Cán bộ thư viện cho biết số bạn đọc trẻ tăng gấp đôi sau một tháng thử nghiệm.\n\n"
+        "Share this:\n\nLike this:\n\n"
+        "Labels: giáo dục, thư viện\n\n"
+        "No comments:\n\nPost a Comment\n\n"
+        "Newer Post Older Post Home\n"
+    )
+    result = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+    article = result.article
+    assert article.keywords == ("giáo dục", "thư viện")
+    assert article.paragraphs == (
+        "Cán bộ thư viện cho biết số bạn đọc trẻ tăng gấp đôi sau một tháng thử nghiệm.",
+    )
+    assert result.warnings == ["publication date without a time: midnight assumed"]

@@ -36,7 +36,10 @@ _WIDGETS = re.compile(
     r"|gift (?:this )?article|share (?:full|this) (?:article|story)"
     r"|(?:story|article) continues below(?: advertisement)?|skip advertisement"
     r"|bỏ qua quảng cáo|nghe (?:đọc )?bài(?: viết| báo)?|nghe audio"
-    r"|theo dõi .{1,40} trên google news)$",
+    r"|theo dõi .{1,40} trên google news"
+    # Blog furniture (Blogger, WordPress): the post's navigation and share blocks.
+    r"|show full (?:article|story|post)|(?:share|like) this:?|newer posts?(?: older posts?)?"
+    r"(?: home)?|older posts?(?: home)?)$",
     re.I,
 )
 # ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.
@@ -47,7 +50,8 @@ _COPYRIGHT = re.compile(
     re.I,
 )
 _KEYWORDS = re.compile(
-    r"^(?:từ khóa|từ khoá|tag|tags|keywords?|chủ đề|topics?|tìm kiếm liên quan|filed under)"
+    r"^(?:từ khóa|từ khoá|tag|tags|keywords?|chủ đề|topics?|tìm kiếm liên quan|filed under"
+    r"|labels|tagged(?: with)?|nhãn)"
     r"\s*(?::\s*(?P<rest>.*)|(?P<bare>))$",
     re.I,
 )
@@ -62,7 +66,8 @@ _RELATED = re.compile(
     re.I,
 )
 _COMMENTS = re.compile(
-    r"^(?:\d+\s+)?(?:bình luận|ý kiến(?: bạn đọc| của bạn)?|phản hồi|gửi bình luận|gửi ý kiến"
+    r"^(?:(?:\d+|no)\s+)?(?:bình luận|ý kiến(?: bạn đọc| của bạn)?|phản hồi|gửi bình luận"
+    r"|gửi ý kiến"
     r"|viết bình luận|comments?|reader comments|discussion|join the (?:conversation|discussion)"
     r"|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"
     r"\s*(?:\(\d+\))?\s*:?$",
