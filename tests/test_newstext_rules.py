@@ -527,3 +527,45 @@ def test_a_blog_post_s_furniture_and_labels():
         "Cán bộ thư viện cho biết số bạn đọc trẻ tăng gấp đôi sau một tháng thử nghiệm.",
     )
     assert result.warnings == ["publication date without a time: midnight assumed"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "rest"),
+    [
+        ("PORTLAND, Ore., March 4 -- The city council voted on Monday.", "The city council voted"),
+        ("DENVER, Feb. 9 – Snow closed the airport for a second day.", "Snow closed the airport"),
+        ("SPRINGFIELD, Ill. — Lawmakers returned to the capitol.", "Lawmakers returned"),
+    ],
+)
+def test_a_dateline_with_its_state_or_day_and_no_source_leaves_the_lead(lead, rest):
+    found = take_source_tag(lead)
+    assert found is not None and found[0] == "" and found[1].startswith(rest)
+
+
+def test_what_only_looks_like_a_dateline_stays():
+    assert take_source_tag("US, China - trade talks resume next week in Geneva.") is None
+
+
+def test_a_wire_story_s_subheadings_references_and_photographer():
+    text = (
+        "Port operators brace for a busy winter\n\n"
+        "ROTTERDAM, Nov. 3 - Port operators expect record traffic this winter as shipping lines "
+        "add routes, the port authority said on Monday. [ID:nL8N2XY0QR]\n\n"
+        "Volumes rose for a third month in October, driven by container traffic from Asia.\n\n"
+        "Photographer: Lena Vos/Harbour Pictures\n\n"
+        "NEW BERTHS\n\n"
+        "Two berths opened in September and a third is due to open in the spring, it said.\n"
+    )
+    article = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8")).article
+    assert article.lead == (
+        "Port operators expect record traffic this winter as shipping lines add routes, the port "
+        "authority said on Monday."
+    )
+    assert article.paragraphs == (
+        "Volumes rose for a third month in October, driven by container traffic from Asia.",
+        "### NEW BERTHS",
+        "Two berths opened in September and a third is due to open in the spring, it said.",
+    )
+    assert [(f.credit, f.after_paragraph) for f in article.figures] == [
+        ("Lena Vos/Harbour Pictures", 1)
+    ]

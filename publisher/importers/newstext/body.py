@@ -127,11 +127,19 @@ def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> l
     tail = split_photo_tail(text)
     if tail is not None:
         return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
-    if is_numbered_heading(text):
+    if is_numbered_heading(text) or _is_capitals_heading(text):
         return [Item("h", f"### {text}")]
     if is_list_item(text):
         return [Item("li", re.sub(r"^[•·▪●–+]\s+", "- ", text))]
     return [Item("p", text)]
+
+
+def _is_capitals_heading(text: str) -> bool:
+    """``DEFENDING JOBS``: a short line in capitals between paragraphs, as wires set their
+    subheadings."""
+    letters = re.sub(r"[\W\d_]", "", text)
+    words = len(text.split())
+    return 2 <= words <= 8 and len(letters) >= 6 and letters.isupper() and not ends_sentence(text)
 
 
 def _reads_as_lead(text: str) -> bool:

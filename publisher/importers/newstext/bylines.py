@@ -67,6 +67,13 @@ _BARE_OUTLETS = {
 }  # fmt: skip
 _TAG_DAY = re.compile(r"\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?$")
 _TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
+# A dateline with its state or its day and no source: ``WASHINGTON, Dec 11 - ``,
+# ``MADISON, Wis., Aug. 21 -- ``, ``BOISE, Idaho – ``.
+_DATELINE = re.compile(
+    r"^[A-Z]{3,}(?:[ .'-][A-Z]{2,})*(?:,\s*[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?)?"
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"\s+[-–—]{1,2}\s+(?=[A-Z0-9\"“‘'])"
+)
 
 
 @dataclass
@@ -289,6 +296,10 @@ def take_source_tag(lead: str) -> tuple[str, str] | None:
         rest = lead[match.end() :].strip()
         if rest:
             return source, rest[0].upper() + rest[1:]
+    dateline = _DATELINE.match(lead)
+    if dateline and "," in dateline.group(0) and lead[dateline.end() :].strip():
+        rest = lead[dateline.end() :].strip()
+        return "", rest[0].upper() + rest[1:]
     return None
 
 

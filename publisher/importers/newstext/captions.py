@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from publisher.importers.newstext.units import ends_sentence
 
 _LABEL = (
-    r"(?:ảnh|hình|hình ảnh|photo|photos|photograph|picture|pic|image|credit|illustration"
-    r"|graphic|đồ họa|đồ hoạ|nguồn ảnh|nguồn|source)"
+    r"(?:ảnh|hình|hình ảnh|photo|photos|photograph|photographer|picture|pic|image|credit"
+    r"|illustration|graphic|đồ họa|đồ hoạ|nguồn ảnh|nguồn|source)"
 )
 _AGENCY = (
     r"(?:Getty Images|Agence France-Presse|Associated Press|Reuters|REUTERS|AFP|EPA|Bloomberg"

@@ -15,6 +15,8 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
 _CLOSING_START = re.compile(r"^[,.;:!?)\]}…’”%]")
 _LIST_ITEM = re.compile(r"^(?:[-*+•·▪●]|–(?=\s))\s+\S")
 _CELL_BORDER = re.compile(r"^\|\s+|\s+\|$")
+# A wire service's reference to another story, for its subscribers' terminals: ``[ID:nL1N0O02AC]``.
+_WIRE_ID = re.compile(r"\s*\[ID:\w{6,16}\]")
 NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\w")
 
 
@@ -61,7 +63,7 @@ def split_units(text: str) -> list[Line]:
             continue
         # ``| Caption - Ảnh X |``: the borders of a table cell, from a page that set its
         # photos in tables. A line of borders alone parts paragraphs, as a blank line does.
-        text = _CELL_BORDER.sub("", clean(raw))
+        text = _WIRE_ID.sub("", _CELL_BORDER.sub("", clean(raw)))
         if not text.strip("| "):
             gap += 1
             continue
