@@ -569,3 +569,29 @@ def test_a_wire_story_s_subheadings_references_and_photographer():
     assert [(f.credit, f.after_paragraph) for f in article.figures] == [
         ("Lena Vos/Harbour Pictures", 1)
     ]
+
+
+def test_a_date_and_its_time_on_the_next_line_and_an_image_s_file_name():
+    text = (
+        "Syndicate content\n\n"
+        "Thứ Ba, ngày 12 tháng 3 năm 2024\n"
+        "08:40 (GMT +7)\n\n"
+        "Chợ phiên vùng cao đông khách dịp cuối tuần\n\n"
+        "Phiên chợ cuối tuần ở xã vùng cao thu hút hàng nghìn lượt khách đến mua sắm.\n\n"
+        "IMG_2041-cho-phien.jpg\n"
+        "Bà con người Mông mang nông sản xuống chợ từ sáng sớm\n\n"
+        "Ban quản lý chợ cho biết sẽ mở rộng khu bán hàng thủ công trong năm nay.\n"
+    )
+    result = NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+    article = result.article
+    assert (article.kicker, article.title) == ("", "Chợ phiên vùng cao đông khách dịp cuối tuần")
+    assert article.published is not None and article.published.isoformat() == (
+        "2024-03-12T08:40:00+07:00"
+    )
+    assert [(f.caption, f.credit, f.after_paragraph) for f in article.figures] == [
+        ("Bà con người Mông mang nông sản xuống chợ từ sáng sớm", "", 0)
+    ]
+    assert article.paragraphs == (
+        "Ban quản lý chợ cho biết sẽ mở rộng khu bán hàng thủ công trong năm nay.",
+    )
+    assert result.warnings == []

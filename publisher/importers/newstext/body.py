@@ -26,6 +26,7 @@ from publisher.importers.newstext.units import (
 from publisher.model import Figure
 
 _PUNCT_ONLY = re.compile(r"^[\W_]{1,3}$")
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|avif)(?:\?\S*)?$", re.I)
 
 
 @dataclass
@@ -83,10 +84,21 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
     # live report or a timeline, each under its time, which is kept as the entry's heading.
     times = {idx for idx, unit in enumerate(body) if _is_time_line(unit.text, draft.language)}
     live = len(times) >= 2
+    taken = -1  # a caption already read with the image file name above it
     for idx, unit in enumerate(body):
         text = unit.text
+        if idx == taken:
+            continue
         if live and idx in times:
             items.append(Item("h", f"### {text}"))
+            continue
+        if _IMAGE_FILE.match(text):
+            # An image's file name where the page had the image: the line under it, when it
+            # is no longer than a caption, is the photo's caption.
+            below = body[idx + 1].text if idx + 1 < len(body) else ""
+            if below and len(below.split()) <= 40 and not _IMAGE_FILE.match(below):
+                items.append(Item("fig", caption=parse_caption(below) or Caption(below, "")))
+                taken = idx + 1
             continue
         nxt = body[idx + 1].text if idx + 1 < len(body) else ""
         if _PUNCT_ONLY.match(text) or (_is_stray(text) and _is_caption_line(nxt)):

@@ -38,8 +38,8 @@ _WIDGETS = re.compile(
     r"|bỏ qua quảng cáo|nghe (?:đọc )?bài(?: viết| báo)?|nghe audio"
     r"|theo dõi .{1,40} trên google news"
     # Blog furniture (Blogger, WordPress): the post's navigation and share blocks.
-    r"|show full (?:article|story|post)|(?:share|like) this:?|newer posts?(?: older posts?)?"
-    r"(?: home)?|older posts?(?: home)?)$",
+    r"|syndicate content|rss feeds?|show full (?:article|story|post)|(?:share|like) this:?"
+    r"|newer posts?(?: older posts?)?(?: home)?|older posts?(?: home)?)$",
     re.I,
 )
 # ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.

@@ -68,6 +68,11 @@ def is_title_like(text: str) -> bool:
 def date_at(units: list[Line], i: int, language: str) -> tuple[FoundDate, int] | None:
     """A date on line ``i``, or split over up to five short lines (``23\\nJul\\n2012``)."""
     found = parse_date_line(units[i].text, language)
+    if found and not found.has_time and i + 1 < len(units) and units[i + 1].words <= 4:
+        # ``Chủ nhật, ngày 08 tháng 12 năm 2024`` and ``16:02 (GMT +7)`` on the next line.
+        timed = parse_date_line(f"{units[i].text} {units[i + 1].text}", language)
+        if timed and timed.has_time and timed.value.date() == found.value.date():
+            return timed, 2
     if found:
         return found, 1
     joined, best = units[i].text, None
