@@ -595,3 +595,19 @@ def test_a_date_and_its_time_on_the_next_line_and_an_image_s_file_name():
         "Ban quản lý chợ cho biết sẽ mở rộng khu bán hàng thủ công trong năm nay.",
     )
     assert result.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "day"),
+    [
+        ("Posted on May 7, 2024 by Tom Baker", ["Tom Baker"], 7),
+        ("Posted by Tom Baker on May 8, 2024", ["Tom Baker"], 8),
+        ("Posted by Tom Baker at 10:15 AM", ["Tom Baker"], None),
+        ("Thực hiện: Thu Trang - Đức Minh", ["Thu Trang", "Đức Minh"], None),
+        ("Nội dung: Lan Chi", ["Lan Chi"], None),
+    ],
+)
+def test_blog_and_long_form_bylines(text, authors, day):
+    found = parse_byline(text, "en")
+    assert found is not None and found.authors == authors
+    assert (found.date.value.day if found.date else None) == day

@@ -29,11 +29,15 @@ _COMPILED = re.compile(r"^(?:t/?h|tổng hợp|th|tổng hợp từ nhiều ngu�
 _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
 _BY = re.compile(
-    r"^(?:by|written by|story by|words by|text by|reporting by|bài(?:,| và)? ảnh|bài|tin,? ảnh"
-    r"|text and photos|words and pictures|(?:tác giả|author|phóng viên|reporter)\s*:)\s*:?\s+"
+    r"^(?:by|written by|story by|words by|text by|reporting by|posted by|published by"
+    r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
+    r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết)\s*:)"
+    r"\s*:?\s+"
     r"(?P<rest>.+)$",
     re.I,
 )
+# A blog's ``Posted on March 3, 2023 by Jane Roe``: the date before the name.
+_POSTED_ON = re.compile(r"^(?:posted|published)\s+on\s+(?P<date>.+?)\s+by\s+(?P<rest>.+)$", re.I)
 _THEO = re.compile(
     r"^\(?\s*(?:theo|nguồn|source|via)\s*:?\s+(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$", re.I
 )
@@ -155,10 +159,14 @@ def split_title_suffix(title: str) -> tuple[str, str]:
 
 
 def _by(text: str, language: str) -> Byline | None:
+    posted = _POSTED_ON.match(text)
+    if posted:
+        text = f"by {posted['rest']} on {posted['date']}"
     match = _BY.match(text)
     if not match:
         return None
     rest = _EDITING.sub("", match.group("rest")).strip()
+    rest = re.sub(r"\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?$", "", rest, flags=re.I)
     date = find_datetime(rest, language)
     if date:
         rest = (rest[: date.start] + rest[date.end :]).strip(" |,–—-")
