@@ -611,3 +611,22 @@ def test_blog_and_long_form_bylines(text, authors, day):
     found = parse_byline(text, "en")
     assert found is not None and found.authors == authors
     assert (found.date.value.day if found.date else None) == day
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Thí sinh làm thủ tục dự thi tại điểm trường ẢNH: THANH HÀ",
+         "Thí sinh làm thủ tục dự thi tại điểm trường", "THANH HÀ"),
+        ("Hình ảnh do người dân cung cấp", "", "Hình ảnh do người dân cung cấp"),
+        ("Hiện trường vụ cháy kho hàng. Ảnh do công an cung cấp", "Hiện trường vụ cháy kho hàng.",
+         "Ảnh do công an cung cấp"),
+    ],
+)  # fmt: skip
+def test_credits_in_capitals_and_photos_someone_provided(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == (caption, credit)
+
+
+def test_a_headline_in_capitals_about_photos_is_no_caption():
+    assert parse_caption("THỂ LỆ CUỘC THI ẢNH: NHIẾP ẢNH GIA TRẺ") is None

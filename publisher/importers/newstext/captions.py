@@ -34,9 +34,14 @@ _COLON_CREDIT = re.compile(
 )
 _NOTE_CREDIT = re.compile(
     r"^(?P<caption>.*?[.!?…)\"”’]?)\s*"
-    r"(?P<credit>(?:Ảnh|Hình) (?:minh họa|minh hoạ|cắt từ (?:clip|video)"
-    r"|chụp (?:từ )?(?:màn hình|clip|video)|tư liệu|internet|NVCC|nhân vật cung cấp))\.?$",
+    r"(?P<credit>(?:Ảnh|Hình|Hình ảnh) (?:minh họa|minh hoạ|cắt từ (?:clip|video)"
+    r"|chụp (?:từ )?(?:màn hình|clip|video)|tư liệu|internet|NVCC|nhân vật cung cấp"
+    r"|do [^.!?]{2,40} cung cấp))\.?$",
     re.I,
+)
+# ``… tại hội nghị ẢNH: NGỌC DƯƠNG``: a label and credit in capitals, straight after the caption.
+_CAPITALS_CREDIT = re.compile(
+    r"^(?P<caption>\S.{8,}?)\s+(?:ẢNH|HÌNH|PHOTO|PHOTOS)\s*:\s*(?P<credit>[^\W\d_][^.!?:;]{1,60}?)\.?$"
 )
 _AGENCY_CREDIT = re.compile(
     rf"^(?P<caption>.*?[.!?…)\"”’])\s*(?P<credit>(?:AP Photo|Photo|REUTERS|AFP|EPA)/[^.]{{2,60}}"
@@ -107,6 +112,14 @@ def parse_caption(text: str) -> Caption | None:
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
+    capitals = _CAPITALS_CREDIT.match(text)
+    if (
+        capitals
+        and capitals["credit"].isupper()
+        and not capitals["caption"].isupper()  # a headline in capitals about a photo contest
+        and _dash_credit_ok(*capitals.group(1, 2))
+    ):
+        return Caption(capitals["caption"].strip(), _tidy_credit(capitals["credit"]))
     dashed = _DASH_CREDIT.match(text)
     if dashed and _dash_credit_ok(dashed.group("caption"), dashed.group("credit")):
         return Caption(dashed.group("caption").strip(), _tidy_credit(dashed.group("credit")))
