@@ -630,3 +630,34 @@ def test_credits_in_capitals_and_photos_someone_provided(line, caption, credit):
 
 def test_a_headline_in_capitals_about_photos_is_no_caption():
     assert parse_caption("THỂ LỆ CUỘC THI ẢNH: NHIẾP ẢNH GIA TRẺ") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Runners cross the bridge. (Maria Lopez photo)", "Runners cross the bridge.",
+         "Maria Lopez"),
+        ("Crews clear the storm drain. (Staff photo by Tom Baker)", "Crews clear the storm drain.",
+         "Staff photo by Tom Baker"),
+        ("The choir sings at the fair. (Contributed photo)", "The choir sings at the fair.",
+         "Contributed photo"),
+        ("Pupils plant a garden. Photo courtesy of Hill School", "Pupils plant a garden.",
+         "Photo courtesy of Hill School"),
+        ("Submitted photo", "", "Submitted photo"),
+    ],
+)  # fmt: skip
+def test_american_papers_photo_credits(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "She showed me the family photo.",
+        "The hall was free. Courtesy of the mayor, everyone ate.",
+        "He thanked them. (Contributed photos are welcome.)",
+    ],
+)
+def test_sentences_about_photos_are_not_credits(line):
+    assert parse_caption(line) is None

@@ -39,6 +39,18 @@ _NOTE_CREDIT = re.compile(
     r"|do [^.!?]{2,40} cung cấp))\.?$",
     re.I,
 )
+# American papers' credits: ``(Staff photo by Tom Baker)``, ``(Contributed photo)``,
+# ``Photo courtesy of Hill School``, ``(Ansel Adams photo)``, ``Submitted photo``.
+_KIND_CREDIT = (
+    r"(?:(?:staff|file|contributed|submitted|courtesy|handout|special|pool) photo(?:graph)?"
+    r"(?: by [^()]{2,60})?|photo(?:graph)? courtesy(?: of)? [^()]{2,60}|courtesy of [^()]{2,60})"
+)
+_US_CREDIT = re.compile(
+    rf"^(?P<caption>(?:.*?[.!?…\"”’])?)\s*(?:\((?:(?P<kind>{_KIND_CREDIT})"
+    r"|(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}) photo)\)"
+    rf"|(?P<bare>{_KIND_CREDIT}))\s*\.?$",
+    re.I,
+)
 # ``… tại hội nghị ẢNH: NGỌC DƯƠNG``: a label and credit in capitals, straight after the caption.
 _CAPITALS_CREDIT = re.compile(
     r"^(?P<caption>\S.{8,}?)\s+(?:ẢNH|HÌNH|PHOTO|PHOTOS)\s*:\s*(?P<credit>[^\W\d_][^.!?:;]{1,60}?)\.?$"
@@ -112,6 +124,14 @@ def parse_caption(text: str) -> Caption | None:
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
+    american = _US_CREDIT.match(text)
+    if (
+        american
+        and _credit_ok(american["name"] or american["kind"] or american["bare"])
+        and "," not in (american["bare"] or "")  # ``Courtesy of the mayor, everyone ate``
+    ):
+        credit = american["name"] or american["kind"] or american["bare"]
+        return Caption(american["caption"].strip(), _tidy_credit(credit[:1].upper() + credit[1:]))
     capitals = _CAPITALS_CREDIT.match(text)
     if (
         capitals
