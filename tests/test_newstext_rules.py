@@ -12,6 +12,7 @@ from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.boiler import is_widget, keyword_line
 from publisher.importers.newstext.bylines import parse_bare_name, parse_byline, take_source_tag
 from publisher.importers.newstext.captions import parse_caption
+from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.units import split_units
 
 
@@ -640,3 +641,33 @@ def test_more_caption_and_credit_forms(line, caption, credit):
 def imported(text: str):
     """The news-text importer's result for ``text``, as a file ``x.txt``."""
     return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+
+
+def test_a_blog_s_month_first_date_a_doubled_caption_and_its_byline():
+    text = (
+        "2/27/2018\n\n"
+        "Hội chợ sách mùa xuân mở cửa ở công viên\n\n"
+        "Hội chợ sách mùa xuân năm nay có hơn một trăm gian hàng của các nhà xuất bản.\n\n"
+        "Trái sang: Nguyễn Văn An, Trần Thị Bình, Lê Văn Cường\n\n"
+        "Trái sang: Nguyễn Văn An, Trần Thị Bình, Lê Văn Cường\n\n"
+        "Ban tổ chức cho biết hội chợ mở cửa đến hết tuần sau, vào cửa tự do.\n\n"
+        "Đang tải tin...\n\n"
+        "Viết bởi Hoàng Yến\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert article.published is not None and (article.published.month, article.published.day) == (
+        2, 27,
+    )  # fmt: skip
+    assert [f.caption for f in article.figures] == [
+        "Trái sang: Nguyễn Văn An, Trần Thị Bình, Lê Văn Cường"
+    ]
+    assert article.paragraphs == (
+        "Ban tổ chức cho biết hội chợ mở cửa đến hết tuần sau, vào cửa tự do.",
+    )
+    assert article.authors == ("Hoàng Yến",)
+
+
+def test_vietnamese_dates_stay_day_first():
+    found = parse_date_line("3/4/2018", "vi")
+    assert found is not None and (found.value.month, found.value.day) == (4, 3)

@@ -9,7 +9,8 @@ _BULLET = re.compile(r"^[\s•·▪●►»>\-–*|]+")
 
 _WIDGETS = re.compile(
     r"^(?:dự báo thời tiết.*|thời tiết (?:hôm nay|các tỉnh.*)|tỷ giá.*|giá vàng.*|xem bản đầy đủ"
-    r"|quảng cáo|advertisement|sponsored|loading\.*|đang tải\.*|video đang được xử lý.*"
+    r"|quảng cáo|advertisement|sponsored|loading\.*|đang tải(?: tin| bài| dữ liệu)?\.*"
+    r"|video đang được xử lý.*"
     r"|(?:in bài|lưu bài|gửi bài|gửi email|báo lỗi|theo dõi|chia sẻ|bình chọn|thích|tweet|share"
     r"|print|email|e-mail|font size|text size|cỡ chữ|save|like|follow|facebook|twitter|zalo"
     r"|linkedin|pinterest|whatsapp|reddit|copy link|sao chép liên kết|[a-z]?[+-]|a+|aa+"

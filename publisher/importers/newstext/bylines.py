@@ -29,7 +29,8 @@ _COMPILED = re.compile(r"^(?:t/?h|tổng hợp|th|tổng hợp từ nhiều ngu�
 _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
 _BY = re.compile(
-    r"^(?:by|written by|story by|words by|text by|reporting by|posted by|published by"
+    r"^(?:by|written by|story by|words by|text by|reporting by|posted by|published by|viết bởi"
+    r"|đăng bởi"
     r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
     r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết)\s*:)"
     r"\s*:?\s+"

@@ -79,6 +79,7 @@ _VIDEO = re.compile(r"^(?:video|clip)\s*:\s*\S", re.I)
 _PHOTO_WORDS = re.compile(
     r"^(?:(?:this|in this|an?|the)\s+)?(?:(?:undated|file|handout|recent|aerial)\s+)*"
     r"(?:photo|picture|image|photograph)\b.*\b(?:shows?|taken|provided|released|made)\b"
+    r"|^(?:\(?từ\s+)?trái sang(?: phải)?\s*[:,)]|^\(?(?:from left|left to right|l-r)\s*[:,)]"
     r"|\((?:pictured|left|right|center|centre|L|R|C|bên trái|bên phải|trái|phải|giữa"
     r"|thứ (?:\w+ )?từ (?:trái|phải)(?: sang)?)\)",
     re.I,

@@ -143,7 +143,7 @@ def _ymd(match: re.Match, language: str) -> tuple[int, int, int] | None:
     if groups.get("m"):
         return year, int(groups["m"]), int(groups["d"])
     first, second = int(groups["a"]), int(groups["b"])
-    if language != "vi" and first <= 12 < second:
+    if first <= 12 < second:  # only month first can be right (``2/27/2018``), whatever the language
         return year, first, second
     if language != "vi" and first <= 12 and second <= 12:
         return year, first, second  # English numeric dates: month first (US style)

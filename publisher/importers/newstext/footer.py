@@ -37,7 +37,10 @@ def strip_page(units: list[Line], draft: ArticleDraft) -> list[Line]:
     while i < len(kept):
         words = boiler.keyword_line(kept[i].text)
         if words is None:
-            out.append(kept[i])
+            # A line the page printed twice in a row (an image's alt text and its caption, a
+            # title and its copy): the text is kept once.
+            if not (out and kept[i].text == out[-1].text and kept[i].words >= 4):
+                out.append(kept[i])
             i += 1
             continue
         i += 1
