@@ -671,3 +671,30 @@ def test_a_blog_s_month_first_date_a_doubled_caption_and_its_byline():
 def test_vietnamese_dates_stay_day_first():
     found = parse_date_line("3/4/2018", "vi")
     assert found is not None and (found.value.month, found.value.day) == (4, 3)
+
+
+def test_notes_on_how_to_reach_the_author_and_where_the_piece_first_ran():
+    text = (
+        "School board delays vote on later start times\n\n"
+        "The school board postponed a vote on later start times until its March meeting.\n\n"
+        "Parents who spoke at the meeting were divided, and the board asked for a survey.\n\n"
+        "This story was first published by The Harbor Courier.\n\n"
+        "Sam Ortiz can be reached at 555-0199 or sortiz@harbor.example.\n\n"
+        "Email reporter Sam Ortiz at sortiz@harbor.example. Follow him on Twitter @samortiz.\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert (article.authors, article.source) == (("Sam Ortiz",), "The Harbor Courier")
+    assert article.paragraphs == (
+        "Parents who spoke at the meeting were divided, and the board asked for a survey.",
+    )
+    assert sum("how to reach the author" in w for w in result.warnings) == 2
+
+
+def test_a_sentence_about_reaching_someone_stays():
+    text = (
+        "Ferry service resumes after the storm\n\n"
+        "Ferries to the island resumed on Friday after two days of high winds.\n\n"
+        "Passengers can be reached at the terminal by a shuttle bus that leaves every hour.\n"
+    )
+    assert imported(text).article.paragraphs[-1].startswith("Passengers can be reached")

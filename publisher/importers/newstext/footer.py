@@ -91,6 +91,23 @@ _CONTRIBUTED = re.compile(
 )
 
 
+# How to reach the author, and where the piece first ran: notes that end English articles.
+_REACHED = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*) (?:can be|may be) (?:reached|contacted)"
+    r" (?:at|by|on) .{3,160}$"
+)
+_CONTACT = re.compile(
+    r"^(?:contact|email|e-mail|reach|write to) (?:(?:the )?(?:reporter|writer|author|columnist)"
+    r" )?(?P<name>(?:[A-Z][\w'’.-]*\s?){1,4}) at \S+@\S+.{0,120}$",
+    re.I,
+)
+_ORIGINALLY = re.compile(
+    r"^(?:this|the) (?:article|story|piece|report) (?:was )?(?:originally|first) (?:appeared"
+    r"|published|ran) (?:in|on|at|by) (?P<source>[^.!?]{2,60})\.?$",
+    re.I,
+)
+
+
 def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
     """The body without the editorial marks left as its last lines (``(T/h)``, ``PV``), the
     agencies' end mark ``./.`` and their note of who else reported."""
@@ -103,6 +120,14 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
             draft.byline(Byline(authors=["PV"]))
         elif _CONTRIBUTED.match(text):
             draft.warn(f"dropped the note of who else reported: {text[:60]!r}")
+        elif (note := _REACHED.match(text) or _CONTACT.match(text)) and parse_bare_name(
+            note["name"].strip()
+        ) is not None:
+            draft.byline(Byline(authors=[note["name"].strip()]))
+            draft.warn(f"dropped the note of how to reach the author: {text[:60]!r}")
+        elif first := _ORIGINALLY.match(text):
+            draft.set_source(first["source"].strip())
+            draft.warn(f"took the source from the note of where the piece first ran: {text[:60]!r}")
         elif (bio := _BIO.match(text)) and parse_bare_name(bio["name"]) is not None:
             draft.byline(Byline(authors=[bio["name"]]))
             draft.warn(f"took the byline from the note about the author: {text[:60]!r}")
