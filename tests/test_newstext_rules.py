@@ -698,3 +698,21 @@ def test_a_sentence_about_reaching_someone_stays():
         "Passengers can be reached at the terminal by a shuttle bus that leaves every hour.\n"
     )
     assert imported(text).article.paragraphs[-1].startswith("Passengers can be reached")
+
+
+def test_a_series_mark_and_an_invitation_to_watch_a_video():
+    text = (
+        "Kỳ 2: Những người giữ nghề dệt thổ cẩm\n\n"
+        "Ở bản nhỏ bên sông, nhiều phụ nữ vẫn dệt thổ cẩm bằng khung cửi truyền thống.\n\n"
+        "Mỗi tấm vải mất nhiều tuần để hoàn thành, từ khâu se sợi đến nhuộm màu.\n\n"
+        "Mời bạn đọc xem video về nghề dệt:\n\n"
+        "Nguồn video: Đài phát thanh huyện\n\n"
+        "(Kỳ sau: Đưa thổ cẩm ra thị trường)\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert article.paragraphs == (
+        "Mỗi tấm vải mất nhiều tuần để hoàn thành, từ khâu se sợi đến nhuộm màu.",
+    )
+    assert [(f.caption, f.credit) for f in article.figures] == [("", "Đài phát thanh huyện")]
+    assert any("series" in w for w in result.warnings)

@@ -38,6 +38,7 @@ _WIDGETS = re.compile(
     r"|(?:story|article) continues below(?: advertisement)?|skip advertisement"
     r"|bỏ qua quảng cáo|nghe (?:đọc )?bài(?: viết| báo)?|nghe audio"
     r"|theo dõi .{1,40} trên google news"
+    r"|mời (?:quý )?(?:độc giả|bạn đọc|quý vị) (?:xem|theo dõi|đón đọc|đón xem).{0,60}"
     # Blog furniture (Blogger, WordPress): the post's navigation and share blocks.
     r"|syndicate content|rss feeds?|show full (?:article|story|post)|(?:share|like) this:?"
     r"|newer posts?(?: older posts?)?(?: home)?|older posts?(?: home)?)$",

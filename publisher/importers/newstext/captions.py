@@ -10,7 +10,7 @@ from publisher.importers.newstext.units import ends_sentence
 
 _LABEL = (
     r"(?:ảnh|hình|hình ảnh|photo|photos|photograph|photographer|picture|pic|image|credit"
-    r"|illustration|graphic|đồ họa|đồ hoạ|nguồn ảnh|nguồn|source)"
+    r"|illustration|graphic|đồ họa|đồ hoạ|nguồn ảnh|nguồn video|nguồn clip|nguồn|source)"
 )
 _AGENCY = (
     r"(?:Getty Images|Agence France-Presse|Associated Press|Reuters|REUTERS|AFP|EPA|Bloomberg"

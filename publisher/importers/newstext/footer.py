@@ -75,6 +75,11 @@ def _is_meta(text: str) -> bool:
 # from other outlets (no one's name, no outlet's); "PV" (phóng viên) stands for a staff
 # reporter, which is a byline.
 _COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp)\s*\)?\.?$")
+# A series' marks: ``(Còn nữa)``, ``(Còn tiếp)``, ``(Hết)``, ``(Kỳ sau: …)``, ``(To be continued)``.
+_SERIES = re.compile(
+    r"(?i)^\(\s*(?:còn nữa|còn tiếp|hết|kỳ sau|kỳ tới|bài sau|bài tới|đón đọc kỳ|to be continued"
+    r"|continued (?:on|next)|next week)\b[^()]{0,80}\)\.?$"
+)
 _REPORTER = re.compile(r"^\(?(?:PV|Nhóm PV|P\.V\.?)\)?\.?$")
 _END_MARK = re.compile(r"\.?\s*/\s*\.\s*$")
 # ``Jane Roe is a transport reporter for the City Times.`` ending an article: who wrote it.
@@ -116,6 +121,8 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
         text = body[-1].text.strip()
         if _COMPILED.match(text):
             draft.warn(f"dropped the mark {text!r} (compiled from other sources) at the end")
+        elif _SERIES.match(text):
+            draft.warn(f"dropped the series' mark {text[:60]!r} at the end")
         elif _REPORTER.match(text):
             draft.byline(Byline(authors=["PV"]))
         elif _CONTRIBUTED.match(text):
