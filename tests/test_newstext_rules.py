@@ -716,3 +716,21 @@ def test_a_series_mark_and_an_invitation_to_watch_a_video():
     )
     assert [(f.caption, f.credit) for f in article.figures] == [("", "Đài phát thanh huyện")]
     assert any("series" in w for w in result.warnings)
+
+
+def test_an_agency_byline_without_a_comma_and_a_correction_note():
+    text = (
+        "Wildfire forces evacuations in the foothills\n\n"
+        "By TOMAS REYES Associated Press\n\n"
+        "BOULDER, Colo. (AP) — A fast-moving wildfire forced hundreds of families from their homes "
+        "in the foothills on Sunday, officials said.\n\n"
+        "Firefighters said shifting winds made the blaze hard to contain overnight.\n\n"
+        "This story has been corrected to show the fire began on Sunday, not Saturday.\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert (article.authors, article.source) == (("Tomas Reyes",), "Associated Press")
+    assert article.paragraphs == (
+        "Firefighters said shifting winds made the blaze hard to contain overnight.",
+    )
+    assert any("correction" in w for w in result.warnings)

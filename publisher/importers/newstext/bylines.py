@@ -39,6 +39,11 @@ _BY = re.compile(
 )
 # A blog's ``Posted on March 3, 2023 by Jane Roe``: the date before the name.
 _POSTED_ON = re.compile(r"^(?:posted|published)\s+on\s+(?P<date>.+?)\s+by\s+(?P<rest>.+)$", re.I)
+# An agency straight after the name, without a comma, as the AP prints its bylines.
+_AGENCY_AFTER = re.compile(
+    r"(?<=[\w.])\s+(?P<agency>Associated Press|The Associated Press|Reuters|AFP"
+    r"|Agence France-Presse|Bloomberg(?: News)?|TTXVN)$"
+)
 _THEO = re.compile(
     r"^\(?\s*(?:theo|nguồn|source|via)\s*:?\s+(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$", re.I
 )
@@ -174,6 +179,7 @@ def _by(text: str, language: str) -> Byline | None:
         rest = re.sub(r"\s+(?:on|at|published|updated)\s*$", "", rest, flags=re.I)
     rest = re.split(r"\s*[|·•]\s*", rest)[0]
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
+    rest = _AGENCY_AFTER.sub(r", \g<agency>", rest)  # ``By ANNA LEE Associated Press``
     parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]
     source = ""
     while len(parts) > 1 and (_ROLES.match(parts[-1]) or _ORG_WORDS.search(parts[-1])):

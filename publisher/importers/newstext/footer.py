@@ -96,6 +96,11 @@ _CONTRIBUTED = re.compile(
 )
 
 
+# ``This story has been corrected to show …``: the editors' note on a change, not the text.
+_CORRECTED = re.compile(
+    r"(?i)^(?:this|the|an earlier version of this) (?:story|article|report|version)"
+    r" (?:has been|was|had been|is) (?:corrected|updated|changed|amended|clarified)\b.{0,240}$"
+)
 # How to reach the author, and where the piece first ran: notes that end English articles.
 _REACHED = re.compile(
     r"^(?P<name>(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*) (?:can be|may be) (?:reached|contacted)"
@@ -123,6 +128,8 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
             draft.warn(f"dropped the mark {text!r} (compiled from other sources) at the end")
         elif _SERIES.match(text):
             draft.warn(f"dropped the series' mark {text[:60]!r} at the end")
+        elif _CORRECTED.match(text):
+            draft.warn(f"dropped the editors' note on a correction: {text[:60]!r}")
         elif _REPORTER.match(text):
             draft.byline(Byline(authors=["PV"]))
         elif _CONTRIBUTED.match(text):
