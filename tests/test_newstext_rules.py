@@ -733,4 +733,29 @@ def test_an_agency_byline_without_a_comma_and_a_correction_note():
     assert article.paragraphs == (
         "Firefighters said shifting winds made the blaze hard to contain overnight.",
     )
-    assert any("correction" in w for w in result.warnings)
+    assert any("editors' note" in w for w in result.warnings)
+
+
+def test_a_paper_s_furniture_credits_and_notes_at_the_end():
+    text = (
+        "Supported by\n\n"
+        "Harbor tunnel opens after six years of work\n\n"
+        "The new harbor tunnel opened to traffic on Saturday, cutting the trip by half.\n\n"
+        "Drivers lined up before dawn to be among the first through.\n\n"
+        "Cars enter the tunnel on its first morning.Credit...Ana Ruiz for The Daily Ledger\n\n"
+        "The project ran two years late and cost a third more than planned.\n\n"
+        "A version of this article appears in print on May 5, 2024, Section A, Page 1.\n\n"
+        "First published on Sat 4 May 2024 09.10 BST\n\n"
+        "Explore more on these topics\n\nTransport\n\nReuse this content\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert article.title == "Harbor tunnel opens after six years of work"
+    assert [(f.caption, f.credit) for f in article.figures] == [
+        ("Cars enter the tunnel on its first morning.", "Ana Ruiz for The Daily Ledger")
+    ]
+    assert article.paragraphs == (
+        "Drivers lined up before dawn to be among the first through.",
+        "The project ran two years late and cost a third more than planned.",
+    )
+    assert article.published is not None and article.published.day == 4

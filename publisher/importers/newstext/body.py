@@ -41,6 +41,7 @@ class Item:
 def assemble(body: list[Line], tail_lead: Line | None, draft: ArticleDraft) -> None:
     """Fill lead, paragraphs and figures from the body units (and a lead found at the end)."""
     body, footer = split_footer(strip_marks(body, draft), draft.language)
+    body = strip_marks(body, draft)  # the marks just above what the page put after the text
     lead_at = -1
     if tail_lead is not None:
         draft.lead = _tagged(tail_lead.text, draft)

@@ -40,6 +40,7 @@ _WIDGETS = re.compile(
     r"|theo dõi .{1,40} trên google news"
     r"|mời (?:quý )?(?:độc giả|bạn đọc|quý vị) (?:xem|theo dõi|đón đọc|đón xem).{0,60}"
     # Blog furniture (Blogger, WordPress): the post's navigation and share blocks.
+    r"|reuse this content|supported by|send any friend a story|give this article"
     r"|syndicate content|rss feeds?|show full (?:article|story|post)|(?:share|like) this:?"
     r"|newer posts?(?: older posts?)?(?: home)?|older posts?(?: home)?)$",
     re.I,
@@ -63,6 +64,7 @@ _RELATED = re.compile(
     r"|related(?: articles| stories| news| links| coverage| content)?|read more|more on this story"
     r"|more from .{1,40}|see also|you may also like|you might also like|recommended(?: for you)?"
     r"|most (?:read|popular|viewed)|trending|also on .{1,30}|further reading"
+    r"|explore more on (?:these|this) topics?|related topics"
     r"|xem nhiều nhất|đọc nhiều nhất|tin đọc nhiều|tin xem nhiều|tin mới nhất)"
     r"\s*(?::\s*(?P<rest>.*))?$",
     re.I,

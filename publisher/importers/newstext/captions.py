@@ -39,6 +39,8 @@ _NOTE_CREDIT = re.compile(
     r"|do [^.!?]{2,40} cung cấp))\.?$",
     re.I,
 )
+# ``The mayor at city hall.Credit...Jane Roe for The New York Times``
+_CREDIT_DOTS = re.compile(r"^(?P<caption>.*?)\s*Credit(?:\.\.\.|…)\s*(?P<credit>\S.{1,80})$")
 # American papers' credits: ``(Staff photo by Tom Baker)``, ``(Contributed photo)``,
 # ``Photo courtesy of Hill School``, ``(Ansel Adams photo)``, ``Submitted photo``.
 _KIND_CREDIT = (
@@ -125,6 +127,9 @@ def parse_caption(text: str) -> Caption | None:
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
+    dots = _CREDIT_DOTS.match(text)
+    if dots and _credit_ok(dots["credit"]):
+        return Caption(dots["caption"].strip(), _tidy_credit(dots["credit"]))
     american = _US_CREDIT.match(text)
     if (
         american

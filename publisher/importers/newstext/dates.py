@@ -59,7 +59,7 @@ _FILLER = re.compile(
     r"\b(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|t[2-7]|cn|ngày|lúc|cập\s*nhật"
     r"|đăng(?:\s*tải)?|giờ|sáng|chiều|tối|trưa|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?"
     r"|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|published|updated|posted"
-    r"|last|modified|on|at|date|time|am|pm)\b\.?",
+    r"|first|last|modified|on|at|date|time|am|pm)\b\.?",
     re.I,
 )
 

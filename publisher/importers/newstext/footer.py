@@ -96,10 +96,12 @@ _CONTRIBUTED = re.compile(
 )
 
 
-# ``This story has been corrected to show …``: the editors' note on a change, not the text.
+# ``This story has been corrected to show …``, ``A version of this article appears in print on
+# …``: the editors' notes on the piece, not its text.
 _CORRECTED = re.compile(
-    r"(?i)^(?:this|the|an earlier version of this) (?:story|article|report|version)"
-    r" (?:has been|was|had been|is) (?:corrected|updated|changed|amended|clarified)\b.{0,240}$"
+    r"(?i)^(?:(?:this|the|an earlier version of this) (?:story|article|report|version)"
+    r" (?:has been|was|had been|is) (?:corrected|updated|changed|amended|clarified)\b.{0,240}"
+    r"|a version of this (?:article|story) appear(?:s|ed) in print\b.{0,300})$"
 )
 # How to reach the author, and where the piece first ran: notes that end English articles.
 _REACHED = re.compile(
@@ -129,7 +131,7 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
         elif _SERIES.match(text):
             draft.warn(f"dropped the series' mark {text[:60]!r} at the end")
         elif _CORRECTED.match(text):
-            draft.warn(f"dropped the editors' note on a correction: {text[:60]!r}")
+            draft.warn(f"dropped the editors' note: {text[:60]!r}")
         elif _REPORTER.match(text):
             draft.byline(Byline(authors=["PV"]))
         elif _CONTRIBUTED.match(text):
