@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from publisher.importers import pick_importer, read_source
+from publisher.importers.html import title_without_site
 from tests.conftest import FIXTURES
 
 PAGES = FIXTURES / "html"
@@ -128,3 +129,47 @@ def test_an_imported_page_reads_back_the_same(cli, project, name):
     (article,) = json.loads(result.stdout)
     again = Library(project / "articles").get(article["slug"]).to_json()
     assert again == article
+
+
+def test_a_page_with_lazy_images_a_titled_site_and_a_labelled_author(cli):
+    article = imported(cli, "en_lazy_images.html")
+    # The site's name that the page's <title> adds is not part of the headline.
+    assert article["title"] == "Harbor festival returns with a night market along the quay"
+    assert (article["authors"], article["source"]) == (["Dana Kim"], "The Harbor Courier")
+    # The standfirst, set as a heading, leads as text.
+    assert article["lead"].startswith("After a four-year break, the harbor festival is back")
+    assert [p.split()[0] for p in article["paragraphs"]] == [
+        "More", "The", "Dragon", "Music", "Residents",
+    ]  # fmt: skip
+    # One photo, however many sizes the lazy loader offers, with the page's caption; and the
+    # photo that opened a paragraph, before it.
+    assert [(f["src"].rsplit("/", 1)[1], f["caption"], f["credit"], f["after_paragraph"])
+            for f in article["figures"]] == [
+        ("quay-640.jpg", "Stalls line the quay as the market opens on Friday evening.",
+         "Lena Vos", 0),
+        ("boats-800.jpg", "", "", 2),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "host", "expected"),
+    [
+        ("Uncork the mystery of the valley's wine | VW | 10.06.2013", "VW.COM", "vw.com",
+         "Uncork the mystery of the valley's wine"),
+        ("What we do - Open Commons", "Open Commons", "opencommons.org", "What we do"),
+        ("Simply Science - How does oil form?", "Simply Science", "simplyscience.ch",
+         "How does oil form?"),
+        ("Tax advice abroad | Law Office Baumann", "baumann.example", "baumann.example",
+         "Tax advice abroad"),
+        ("Wellness: a day at the spa - PLUS Fashion - BLOG", "PLUS Fashion - BLOG", "plus.example",
+         "Wellness: a day at the spa"),
+        ("Homo Harboris | Harbor Centre for Civic Education", "civic-education-harbor.example",
+         "civic-education-harbor.example", "Homo Harboris"),
+        ("Letters: Potholes | Parking | Bus fares", "The Daily Ledger", "ledger.example",
+         "Letters: Potholes | Parking | Bus fares"),
+        ("Why the sea is salty - a short history", "Ocean Notes", "oceannotes.example",
+         "Why the sea is salty - a short history"),
+    ],
+)  # fmt: skip
+def test_the_site_s_name_leaves_the_title(title, site, host, expected):
+    assert title_without_site(title, site, host) == expected

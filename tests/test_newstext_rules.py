@@ -591,6 +591,7 @@ def test_a_headline_in_capitals_about_photos_is_no_caption():
         "She showed me the family photo.",
         "The hall was free. Courtesy of the mayor, everyone ate.",
         "He thanked them. (Contributed photos are welcome.)",
+        "The parties agree that (c) payment is due in thirty days.",
     ],
 )
 def test_sentences_about_photos_are_not_credits(line):
@@ -631,6 +632,10 @@ def test_sentences_about_photos_are_not_credits(line):
         ("Pupils plant a garden. Photo courtesy of Hill School", "Pupils plant a garden.",
          "Photo courtesy of Hill School"),
         ("Submitted photo", "", "Submitted photo"),
+        # A copyright sign before the credit.
+        ("The old pier in winter. © Jane Roe / Harbor Pictures", "The old pier in winter.",
+         "Jane Roe / Harbor Pictures"),
+        ("© Getty Images", "", "Getty Images"),
     ],
 )  # fmt: skip
 def test_more_caption_and_credit_forms(line, caption, credit):

@@ -15,18 +15,33 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from publisher.errors import InputError
 from publisher.importers.base import ImportResult, Source
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import VIETNAM, parse_date_line
+from publisher.importers.pagefigures import article_root, place_figures, sources, unmarked
 from publisher.model import Article, Figure, Provenance
 from publisher.text import clean, detect_language
 
 _HTML = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html)", re.I | re.S)
-_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*$")
+# ``![alt](src)``, or ``![alt](<src 1x, src2 2x>)`` (a ``srcset``), maybe with text after it.
+_IMAGE = re.compile(
+    r"^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?:<(?P<set>[^>]+)>|(?P<src>[^)\s]+))\)\s*(?P<rest>.*)$",
+    re.S,
+)
+# What separates a page title from the site's name: ``Title | Site``, ``Site - Title``.
+_TITLE_PARTS = re.compile(r"\s+(?:[|•»·:–—-]|::)\s+")
+# What comes before an author's name in the page's markup: ``View all posts by``, ``Autor:``.
+_AUTHOR_LABEL = re.compile(
+    r"(?i)^(?:(?:view |see )?(?:all )?(?:posts|articles|stories) by|written by|by|von|autor(?:in)?"
+    r"|author|tác giả)\s*:?\s+"
+)
 _HEADING = re.compile(r"^#+\s+")
+# Blocks that cannot lead an article: headings, quotes, list items, tables, a link alone, a
+# template's placeholders.
+_NOT_PROSE = re.compile(r"^(?:#+\s|>|(?:[-*+]|\d{1,3}[.)])\s|\||\[[^\]]*\]\([^)]*\)$|\{\{)")
 MIN_WORDS = 60  # less running text than this is a home page, a gallery or an error page
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report"}
 TIME_KEYS = (
@@ -100,7 +115,9 @@ def _article(
     meta: Any, markdown: str, page: _Page, source: Source, language: str | None,
     warnings: list[str],
 ) -> Article:  # fmt: skip
-    title = clean(meta.title)
+    site = clean(meta.sitename or meta.hostname or "")
+    host = urlsplit(meta.url or "").hostname or meta.hostname or ""
+    title = title_without_site(clean(meta.title), site, host)
     blocks = [b.strip() for b in re.split(r"\n\s*\n", markdown) if b.strip()]
     description = clean(meta.description or "")
     paragraphs: list[str] = []
@@ -112,17 +129,19 @@ def _article(
             continue  # the headline and the dateline above it are not body text
         image = _IMAGE.match(block)
         if image:
-            src = urljoin(meta.url or "", image["src"])
-            figures.append(
-                Figure(src=src, alt=clean(image["alt"]), after_paragraph=len(paragraphs))
-            )
-            continue
+            src = urljoin(meta.url or "", image["src"] or image["set"].split()[0])
+            alt = clean(re.sub(r"\\(.)", r"\1", image["alt"]))  # Markdown's escapes off
+            figures.append(Figure(src=src, alt=alt, after_paragraph=len(paragraphs)))
+            if not image["rest"].strip():
+                continue
+            block = image["rest"].strip()  # the paragraph the image opened
+            plain = clean(_HEADING.sub("", block))
         if (
             figures
             and figures[-1].after_paragraph == len(paragraphs)
-            and _is_caption(_unmarked(block), figures[-1], page)
+            and _is_caption(unmarked(block), figures[-1], page)
         ):
-            line = _unmarked(block)
+            line = unmarked(block)
             caption = parse_caption(line)
             text, credit = (caption.caption, caption.credit) if caption else (line, "")
             figures[-1] = Figure(figures[-1].src, figures[-1].alt, text, credit, len(paragraphs))
@@ -130,20 +149,20 @@ def _article(
         if plain in page.quotes:
             block = "> " + block
         if plain == description:
-            lead = block  # the page's standfirst
+            lead = plain if _HEADING.match(block) else block  # the page's standfirst
             continue
         if not lead and not paragraphs and description and description in page.text:
             lead = description  # a standfirst the extraction left out
-        if not lead and not paragraphs and not _HEADING.match(block) and not block.startswith(">"):
+        if not lead and not paragraphs and _NOT_PROSE.match(block) is None:
             lead = block  # no standfirst: the first paragraph leads
             continue
         paragraphs.append(block)
     if not lead and description:
         lead = description
-    figures = _place_figures(figures, page, meta.url or "", paragraphs)
+    figures = place_figures(figures, page.tree, page.captions, meta.url or "", paragraphs)
     lang = language or page.language or detect_language(f"{lead} {' '.join(paragraphs)}")
     published = page.published or _day(meta.date, lang, warnings)
-    authors = tuple(clean(a) for a in re.split(r"[;,]| and | và ", meta.author or "") if clean(a))
+    authors = _authors(meta.author or "", site)
     tags = [t for tag in meta.tags or [] for t in tag.split(",")]
     keywords = tuple(dict.fromkeys(clean(k) for k in (*page.keywords, *tags) if clean(k)))
     if published is None:
@@ -152,7 +171,7 @@ def _article(
         title=title,
         kicker=page.section or clean((meta.categories or [""])[0]),
         published=published,
-        source=clean(meta.sitename or meta.hostname or ""),
+        source=site,
         authors=authors,
         language=lang,
         lead=lead,
@@ -165,47 +184,61 @@ def _article(
     )
 
 
-def _place_figures(
-    figures: list[Figure], page: _Page, base: str, paragraphs: list[str]
-) -> list[Figure]:
-    """The extracted figures, and the article's own that the extraction left out (a photo
-    above the text is often outside the block it keeps), each after the paragraphs before it."""
-    known = {f.src for f in figures}
-    root = _article_root(page.tree)
-    missing = [img for figure in root.iter("figure") for img in figure.iter("img")
-               if img.get("src") and urljoin(base, img.get("src", "")) not in known]  # fmt: skip
-    if not missing:  # the extraction kept every figure: nothing to place
-        return sorted(figures, key=lambda f: f.after_paragraph)
-    texts = {_plain(p) for p in paragraphs}
-    seen, added = 0, []
-    for element in root.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("p", "h2", "h3", "h4") and clean(element.text_content()) in texts:
-            seen += 1
-        elif tag == "figure":
-            for img in element.iter("img"):
-                src = urljoin(base, img.get("src", ""))
-                if not img.get("src") or src in known:
-                    continue
-                known.add(src)
-                line = page.captions.get(src, "")
-                caption = parse_caption(line) if line else None
-                text, credit = (caption.caption, caption.credit) if caption else (line, "")
-                added.append(Figure(src, clean(img.get("alt", "")), text, credit, seen))
-    return sorted([*figures, *added], key=lambda f: f.after_paragraph)
+def title_without_site(title: str, site: str, host: str) -> str:
+    """The title without what the page's ``<title>`` adds around it: the site's name (and
+    what follows it: ``Title - Blog » Network - Portal``), before or after; a date after it."""
+    for sep in (" | ", " - ", " – ", " — ", " • ", " » ", " :: "):
+        if site and title.endswith(sep + site):  # a site's name that has separators of its own
+            title = title[: -len(sep + site)]
+        if site and title.startswith(site + sep):
+            title = title[len(site + sep) :]
+    parts = _TITLE_PARTS.split(title)
+    kept = list(parts)
+    named = [i for i, part in enumerate(kept) if i and _names_site(part, site, host)]
+    if named:
+        kept = kept[: named[0]]
+    while len(kept) > 1 and parse_date_line(kept[-1], "en"):
+        kept.pop()
+    while len(kept) > 1 and _names_site(kept[0], site, host):
+        kept.pop(0)
+    if kept == parts:
+        return title
+    # Cut from the title itself, so that its own separators stay as they were.
+    start = title.index(kept[0])
+    return title[start : title.index(kept[-1], start) + len(kept[-1])]
 
 
-def _article_root(tree: Any) -> Any:
-    for tag in ("article", "main"):
-        found = next(tree.iter(tag), None)
-        if found is not None:
-            return found
-    return tree
+def _names_site(part: str, site: str, host: str) -> bool:
+    """Whether a piece of a page title is the site's name (``DW`` for dw.com, ``MODEPILOT.de``
+    for Modepilot, ``Kanzlei Viehbacher`` for viehbacher.com, ``Brandenburgische
+    Landeszentrale für politische Bildung`` for politische-bildung-brandenburg.de)."""
+    piece = _letters(part)
+    bare = host.removeprefix("www.").rsplit(".", 1)[0]
+    label = _letters(bare)
+    names = {n for n in (_letters(site), _letters(host.removeprefix("www.")), label) if n}
+    if not piece or len(part.split()) > 8:
+        return False
+    if piece in names or any(len(piece) >= 4 and (n.startswith(piece) or piece.startswith(n))
+                             for n in names):  # fmt: skip
+        return True
+    if len(label) >= 5 and label in piece:
+        return True
+    words = [w for w in re.split(r"[\W_]+", bare.casefold()) if len(w) >= 4]
+    mine = [_letters(w) for w in part.split()]
+    return len(words) >= 2 and all(any(m.startswith(w) for m in mine) for w in words)
 
 
-def _plain(block: str) -> str:
-    """A Markdown paragraph as the page shows its text."""
-    return _unmarked(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _HEADING.sub("", block)))
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.casefold())
+
+
+def _authors(text: str, site: str) -> tuple[str, ...]:
+    """The page's authors, without the labels before them; none when it names the site itself
+    (an outlet as its own author, ``SPIEGEL ONLINE, Hamburg, Germany``)."""
+    if site and _letters(text).startswith(_letters(site)):
+        return ()
+    names = (_AUTHOR_LABEL.sub("", clean(a)) for a in re.split(r"[;,]| and | và ", text))
+    return tuple(dict.fromkeys(n for n in names if n and _letters(n) != _letters(site)))
 
 
 def _is_caption(text: str, figure: Figure, page: _Page) -> bool:
@@ -215,11 +248,6 @@ def _is_caption(text: str, figure: Figure, page: _Page) -> bool:
         return clean(known) == text
     found = parse_caption(text)
     return len(text.split()) <= 40 and found is not None and bool(found.credit)
-
-
-def _unmarked(block: str) -> str:
-    """A Markdown line as text: emphasis marks off (``Ảnh: *Quốc Bảo*``)."""
-    return clean(re.sub(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)", "", block))
 
 
 def _searched_date(tree: Any) -> str | None:
@@ -255,16 +283,16 @@ def _read_page(tree: Any, base: str) -> _Page:
     linked = [item for s in found["script"] if s.get("type") == "application/ld+json"
               for item in _json_ld(s.text)]  # fmt: skip
     return _Page(
-        text=clean(_article_root(tree).text_content()),
+        text=clean(article_root(tree).text_content()),
         tree=tree,
         language=language if language in ("vi", "en") else "",
         published=_published(found["meta"], found["time"], linked),
         section=_section(linked),
         captions={
-            urljoin(base, img.get("src", "")): clean(caption.text_content())
+            address: clean(caption.text_content())
             for figure in found["figure"]
-            for img in figure.iter("img")
             for caption in figure.iter("figcaption")
+            for address in sources(figure, base)
         },
         quotes={clean(q.text_content()) for q in found["blockquote"]},
         keywords=tuple(

@@ -39,6 +39,8 @@ _NOTE_CREDIT = re.compile(
     r"|do [^.!?]{2,40} cung cấp))\.?$",
     re.I,
 )
+# ``Ein Artikel im Extrablatt © Ivo Mayr / Correctiv``: a copyright sign before the credit.
+_COPYRIGHT_CREDIT = re.compile(r"^(?P<caption>.*?)\s*(?:©|\(c\))\s*(?P<credit>[^©\s][^©]{1,60})$")
 # ``The mayor at city hall.Credit...Jane Roe for The New York Times``
 _CREDIT_DOTS = re.compile(r"^(?P<caption>.*?)\s*Credit(?:\.\.\.|…)\s*(?P<credit>\S.{1,80})$")
 # American papers' credits: ``(Staff photo by Tom Baker)``, ``(Contributed photo)``,
@@ -127,6 +129,14 @@ def parse_caption(text: str) -> Caption | None:
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
             return Caption(caption, _tidy_credit(match.group("credit")))
+    signed = _COPYRIGHT_CREDIT.match(text)
+    if (
+        signed
+        and (signed["credit"][0].isupper() or signed["credit"][0].isdigit())  # not ``(c) play``
+        and _credit_ok(signed["credit"])
+        and len(signed["credit"].split()) <= 8
+    ):
+        return Caption(signed["caption"].strip(), _tidy_credit(signed["credit"]))
     dots = _CREDIT_DOTS.match(text)
     if dots and _credit_ok(dots["credit"]):
         return Caption(dots["caption"].strip(), _tidy_credit(dots["credit"]))
