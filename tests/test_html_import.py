@@ -136,6 +136,9 @@ def test_a_page_with_lazy_images_a_titled_site_and_a_labelled_author(cli):
     # The site's name that the page's <title> adds is not part of the headline.
     assert article["title"] == "Harbor festival returns with a night market along the quay"
     assert (article["authors"], article["source"]) == (["Dana Kim"], "The Harbor Courier")
+    # The metadata is the article's, not the sidebar's: its tag cloud names the site's tags.
+    assert not {"elections", "weather", "schools"} & set(article["keywords"])
+    assert article["published"] == "2024-06-14T18:30:00-07:00"
     # The standfirst, set as a heading, leads as text.
     assert article["lead"].startswith("After a four-year break, the harbor festival is back")
     assert [p.split()[0] for p in article["paragraphs"]] == [

@@ -10,6 +10,7 @@ that come before it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class _Page:
     quotes: set[str]
     keywords: tuple[str, ...]
     text: str  # the article's visible text, to tell the page's own standfirst from a summary
-    tree: Any
+    root: Any  # the article's element (``<article>``, ``<main>``, else the whole page)
 
 
 class HtmlImporter:
@@ -89,7 +90,7 @@ class HtmlImporter:
             raise InputError(f"cannot read the page as HTML: {exc}", where=source.name) from None
         # The page's own date markup is read first (``_published``); htmldate's search of the
         # whole text for a date, half of the metadata's cost, only when nothing else has one.
-        meta = trafilatura.extract_metadata(tree, extensive=False)
+        meta = trafilatura.extract_metadata(_metadata_tree(tree), extensive=False)
         page = _read_page(tree, meta.url or "")
         if page.published is None and not meta.date:
             meta.date = _searched_date(tree)
@@ -159,7 +160,7 @@ def _article(
         paragraphs.append(block)
     if not lead and description:
         lead = description
-    figures = place_figures(figures, page.tree, page.captions, meta.url or "", paragraphs)
+    figures = place_figures(figures, page.root, page.captions, meta.url or "", paragraphs)
     lang = language or page.language or detect_language(f"{lead} {' '.join(paragraphs)}")
     published = page.published or _day(meta.date, lang, warnings)
     authors = _authors(meta.author or "", site)
@@ -250,6 +251,32 @@ def _is_caption(text: str, figure: Figure, page: _Page) -> bool:
     return len(text.split()) <= 40 and found is not None and bool(found.credit)
 
 
+def _metadata_tree(tree: Any) -> Any:
+    """The page's head, its one article and its JSON-LD: what its metadata is read from.
+
+    The rest of a news page (menus, rails of other stories, comments) holds other articles'
+    dates and sections, and reading it was most of the metadata's cost.
+    """
+    from copy import deepcopy
+
+    from lxml import html as lxml_html
+
+    articles = list(itertools.islice(tree.iter("article"), 2))
+    if len(articles) != 1:  # several: stories listed, or teasers around the story
+        return tree
+    small = lxml_html.Element("html", dict(tree.attrib))
+    head = tree.find("head")
+    if head is not None:
+        small.append(deepcopy(head))
+    body = lxml_html.Element("body")
+    body.append(deepcopy(articles[0]))
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json":
+            body.append(deepcopy(script))
+    small.append(body)
+    return small
+
+
 def _searched_date(tree: Any) -> str | None:
     """htmldate's extensive search (dates in the text, the URL...), on a copy it may prune."""
     from copy import deepcopy
@@ -274,6 +301,7 @@ def _day(value: str | None, language: str, warnings: list[str]) -> datetime | No
 
 
 def _read_page(tree: Any, base: str) -> _Page:
+    root = article_root(tree)
     language = clean(tree.get("lang") or "").split("-")[0].lower()
     # One walk over the tree for every element read here (each walk costs as much as the rest).
     found: dict[str, list[Any]] = {"meta": [], "time": [], "script": [], "figure": [],
@@ -283,8 +311,8 @@ def _read_page(tree: Any, base: str) -> _Page:
     linked = [item for s in found["script"] if s.get("type") == "application/ld+json"
               for item in _json_ld(s.text)]  # fmt: skip
     return _Page(
-        text=clean(article_root(tree).text_content()),
-        tree=tree,
+        text=clean(root.text_content()),
+        root=root,
         language=language if language in ("vi", "en") else "",
         published=_published(found["meta"], found["time"], linked),
         section=_section(linked),
