@@ -573,6 +573,7 @@ def test_a_date_and_its_time_on_the_next_line_and_an_image_s_file_name():
         ("Posted by Tom Baker at 10:15 AM", ["Tom Baker"], None),
         ("Thực hiện: Thu Trang - Đức Minh", ["Thu Trang", "Đức Minh"], None),
         ("Nội dung: Lan Chi", ["Lan Chi"], None),
+        ("Tổng hợp: THU HÀ", ["Thu Hà"], None),
     ],
 )
 def test_blog_and_long_form_bylines(text, authors, day):
@@ -764,3 +765,16 @@ def test_a_paper_s_furniture_credits_and_notes_at_the_end():
         "The project ran two years late and cost a third more than planned.",
     )
     assert article.published is not None and article.published.day == 4
+
+
+def test_captions_set_in_table_cells_after_a_dash_with_a_lower_case_label():
+    text = (
+        "Lốc xoáy làm tốc mái gần trăm nhà dân\n\n"
+        "Sáng nay, một trận lốc xoáy kèm mưa lớn đã quét qua nhiều xã ven biển của tỉnh.\n"
+        "Dân quân giúp người dân lợp lại mái nhà sau cơn lốc - ảnh: Quốc Nam |\n"
+        "Chính quyền địa phương đang thống kê thiệt hại để hỗ trợ các hộ dân.\n"
+    )
+    article = imported(text).article
+    assert [(f.caption, f.credit) for f in article.figures] == [
+        ("Dân quân giúp người dân lợp lại mái nhà sau cơn lốc", "Quốc Nam")
+    ]

@@ -32,7 +32,8 @@ _BY = re.compile(
     r"^(?:by|written by|story by|words by|text by|reporting by|posted by|published by|viết bởi"
     r"|đăng bởi"
     r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
-    r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết)\s*:)"
+    r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết"
+    r"|tổng hợp)\s*:)"
     r"\s*:?\s+"
     r"(?P<rest>.+)$",
     re.I,
