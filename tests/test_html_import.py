@@ -172,6 +172,10 @@ def test_a_page_with_lazy_images_a_titled_site_and_a_labelled_author(cli):
          "Letters: Potholes | Parking | Bus fares"),
         ("Why the sea is salty - a short history", "Ocean Notes", "oceannotes.example",
          "Why the sea is salty - a short history"),
+        ("The Harbor - a history of the quay", "The Harbor Courier", "courier.example",
+         "The Harbor - a history of the quay"),
+        ("Ferry Guide: where the boats go | FERRY GUIDE", "Ferry Guide", "ferryguide.example",
+         "Ferry Guide: where the boats go"),
     ],
 )  # fmt: skip
 def test_the_site_s_name_leaves_the_title(title, site, host, expected):

@@ -33,7 +33,7 @@ _IMAGE = re.compile(
     re.S,
 )
 # What separates a page title from the site's name: ``Title | Site``, ``Site - Title``.
-_TITLE_PARTS = re.compile(r"\s+(?:[|•»·:–—-]|::)\s+")
+_TITLE_PARTS = re.compile(r"\s+(?:[|•»·–—-]|::)\s+")
 # What comes before an author's name in the page's markup: ``View all posts by``, ``Autor:``.
 _AUTHOR_LABEL = re.compile(
     r"(?i)^(?:(?:view |see )?(?:all )?(?:posts|articles|stories) by|written by|by|von|autor(?:in)?"
@@ -216,11 +216,13 @@ def _names_site(part: str, site: str, host: str) -> bool:
     piece = _letters(part)
     bare = host.removeprefix("www.").rsplit(".", 1)[0]
     label = _letters(bare)
-    names = {n for n in (_letters(site), _letters(host.removeprefix("www.")), label) if n}
+    parts = [_letters(p) for p in bare.split(".") if len(p) >= 4]  # ``scilogs``.spektrum.de
+    names = {n for n in (_letters(site), _letters(host.removeprefix("www.")), label, *parts) if n}
     if not piece or len(part.split()) > 8:
         return False
-    if piece in names or any(len(piece) >= 4 and (n.startswith(piece) or piece.startswith(n))
-                             for n in names):  # fmt: skip
+    # ``MODEPILOT.de`` for Modepilot: the name and a little more (not a title that only starts
+    # like the site's name: ``The Harbor`` is no name of The Harbor Courier).
+    if piece in names or any(len(n) >= 4 and piece.startswith(n) for n in names):
         return True
     if len(label) >= 5 and label in piece:
         return True

@@ -106,7 +106,7 @@ _CORRECTED = re.compile(
 # How to reach the author, and where the piece first ran: notes that end English articles.
 _REACHED = re.compile(
     r"^(?P<name>(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*) (?:can be|may be) (?:reached|contacted)"
-    r" (?:at|by|on) .{3,160}$"
+    r" (?:at|by|on) (?=.*(?:\S@\S|\d{3}[-.\s]\d{4}|@\w)).{3,160}$"  # an address or a number
 )
 _CONTACT = re.compile(
     r"^(?:contact|email|e-mail|reach|write to) (?:(?:the )?(?:reporter|writer|author|columnist)"
