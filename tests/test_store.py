@@ -133,6 +133,17 @@ def test_a_postgresql_database_of_version_4_is_upgraded_in_place(cli, project, p
     assert "an@example.org\tactive" in cli("subscribers", "list").stdout
 
 
+def test_a_sqlite_file_of_version_4_needs_no_upgrade_for_a_version_that_changes_only_postgresql(
+    cli, project
+):
+    with project_store(project) as store:
+        store.execute("UPDATE schema_version SET version = 4")
+    add_subscribers(project, people(1))
+    assert "nguoi0000@example.org\tactive" in cli("subscribers", "list").stdout
+    result = cli("database", "upgrade")
+    assert result.exit_code == 0 and f"schema version 4 → {CURRENT}" in result.stderr
+
+
 def test_a_newer_schema_is_refused(cli, project):
     with project_store(project) as store:
         store.execute("UPDATE schema_version SET version = ?", (CURRENT + 1,))

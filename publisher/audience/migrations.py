@@ -300,12 +300,18 @@ def _too_new(store: Store, version: int) -> DatabaseError:
     )
 
 
+def needed(engine: str) -> int:
+    """The oldest schema version that works with this publisher on ``engine``: versions that
+    change nothing there (5 on SQLite) do not make a database wait for an upgrade."""
+    return max(v for v, scripts in MIGRATIONS.items() if engine in scripts)
+
+
 def check_schema(store: Store) -> None:
     """Refuse a database whose schema is not the current one; create it in an empty one."""
     version = schema_version(store)
     if version == 0:
         upgrade(store)
-    elif version < CURRENT:
+    elif version < needed(store.engine):
         raise DatabaseError(
             f"the database's schema is version {version}, this publisher needs {CURRENT}:"
             " run `publisher database upgrade` (back it up first)",
