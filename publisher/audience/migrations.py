@@ -233,7 +233,7 @@ ALTER TABLE subscribers ADD CONSTRAINT subscribers_status_check CHECK (status IN
 # server about a sixth less per message. Claims walk the (issue, subscriber_id) index instead,
 # with statistics made after each enqueue (see ``Ledger.enqueue``). SQLite keeps its index.
 _V5_POSTGRESQL = """
-DROP INDEX deliveries_todo;
+DROP INDEX IF EXISTS deliveries_todo;
 ALTER TABLE deliveries SET (fillfactor = 50)
 """
 
