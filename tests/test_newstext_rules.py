@@ -780,3 +780,39 @@ def test_captions_set_in_table_cells_after_a_dash_with_a_lower_case_label():
     assert [(f.caption, f.credit) for f in article.figures] == [
         ("Dân quân giúp người dân lợp lại mái nhà sau cơn lốc", "Quốc Nam")
     ]
+
+
+def test_a_broadcaster_s_page_with_its_menu_relative_time_photo_and_byline_role():
+    text = (
+        "Home\nNews\nSport\nWeather\n\n"
+        "Flood defences to be raised along the estuary\n\n"
+        "Published\n2 hours ago\n\n"
+        "Share\n\n"
+        "Image source, Harbour Pictures\n"
+        "Image caption,\n"
+        "Sandbags stacked along the sea wall after last winter's storms\n\n"
+        "By Priya Nair\n"
+        "Environment correspondent\n\n"
+        "Flood defences along the estuary will be raised by half a metre, the agency said.\n\n"
+        "Work on the first section is due to start in the spring and take two years.\n"
+    )
+    result = imported(text)
+    article = result.article
+    assert (article.title, article.authors) == (
+        "Flood defences to be raised along the estuary", ("Priya Nair",),
+    )  # fmt: skip
+    assert [(f.caption, f.credit) for f in article.figures] == [
+        ("Sandbags stacked along the sea wall after last winter's storms", "Harbour Pictures")
+    ]
+    assert article.lead.startswith("Flood defences along the estuary will be raised")
+    assert article.paragraphs == (
+        "Work on the first section is due to start in the spring and take two years.",
+    )
+    assert not any("kept" in w for w in result.warnings)
+
+
+def test_a_number_without_its_dot_opens_no_numbered_heading():
+    from publisher.importers.newstext.units import is_numbered_heading
+
+    assert not is_numbered_heading("3 hours ago")
+    assert is_numbered_heading("3. Kết quả thi") and is_numbered_heading("2.1 Thi thử")

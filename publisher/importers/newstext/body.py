@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.importers.newstext.boiler import related_heading
-from publisher.importers.newstext.bylines import take_source_tag
+from publisher.importers.newstext.bylines import parse_byline, take_source_tag
 from publisher.importers.newstext.captions import (
     Caption,
     is_credit_only,
@@ -17,6 +17,7 @@ from publisher.importers.newstext.captions import (
 from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import apply_footer, split_footer, strip_marks
+from publisher.importers.newstext.header import is_role
 from publisher.importers.newstext.units import (
     Line,
     ends_sentence,
@@ -93,6 +94,9 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
         if live and idx in times:
             items.append(Item("h", f"### {text}"))
             continue
+        if not any(i.kind in ("p", "lead") for i in items) and _top_byline(body, idx, draft):
+            taken = idx + is_role(body, idx + 1)  # its role line goes with it
+            continue
         if _IMAGE_FILE.match(text):
             # An image's file name where the page had the image: the line under it, when it
             # is no longer than a caption, is the photo's caption.
@@ -153,6 +157,16 @@ def _is_capitals_heading(text: str) -> bool:
     letters = re.sub(r"[\W\d_]", "", text)
     words = len(text.split())
     return 2 <= words <= 8 and len(letters) >= 6 and letters.isupper() and not ends_sentence(text)
+
+
+def _top_byline(body: list[Line], idx: int, draft: ArticleDraft) -> bool:
+    """A ``By …`` line before the first paragraph (under the lead photo): the byline."""
+    text = body[idx].text
+    found = parse_byline(text, draft.language) if re.match(r"(?i)by\s", text) else None
+    if found is None or not found.authors:
+        return False
+    draft.byline(found)
+    return True
 
 
 def _reads_as_lead(text: str) -> bool:

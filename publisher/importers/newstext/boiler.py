@@ -85,6 +85,20 @@ _COMMENT_META = re.compile(
 )
 
 
+# Around the headline: a time's label without its time (``Published``, then ``3 hours ago``),
+# and a time relative to a moment the saved text no longer has. (Further down, such times
+# mark reader comments: see ``is_comment_meta``.)
+_TIME_LABEL = re.compile(
+    r"(?i)^(?:published|updated|posted|last updated|đăng|cập nhật|ngày đăng|thời gian"
+    r"|\d{1,3} (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago"
+    r"|\d{1,3} (?:giây|phút|giờ|ngày|tuần|tháng) trước)\s*:?$"
+)
+
+
+def is_time_label(text: str) -> bool:
+    return bool(_TIME_LABEL.match(text.strip()))
+
+
 def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text).strip()
 

@@ -76,9 +76,9 @@ _GLUED_CREDIT = re.compile(
 )
 # BBC-style pairs: ``Image copyright Getty Images`` then ``Image caption The bridge...``.
 _IMAGE_CREDIT = re.compile(
-    r"^(?:image|photo|picture) (?:copyright|source|credit)\s*:?\s+(?P<credit>.{1,80})$", re.I
+    r"^(?:image|photo|picture) (?:copyright|source|credit)\s*[:,]?\s+(?P<credit>.{1,80})$", re.I
 )
-_IMAGE_CAPTION = re.compile(r"^(?:image|photo|picture) caption\s*:?\s+(?P<caption>.+)$", re.I)
+_IMAGE_CAPTION = re.compile(r"^(?:image|photo|picture) caption\s*[:,]?\s+(?P<caption>.+)$", re.I)
 _VIDEO = re.compile(r"^(?:video|clip)\s*:\s*\S", re.I)
 _PHOTO_WORDS = re.compile(
     r"^(?:(?:this|in this|an?|the)\s+)?(?:(?:undated|file|handout|recent|aerial)\s+)*"

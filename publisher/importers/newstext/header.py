@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from publisher.importers.newstext.boiler import is_time_label
 from publisher.importers.newstext.bylines import (
     parse_bare_name,
     parse_byline,
@@ -19,11 +20,16 @@ from publisher.model import Figure
 from publisher.text import fold
 
 MAX_TITLE_WORDS = 35
+# A byline's second line: the beat (``Transport correspondent``, ``Phóng viên thường trú``).
+_ROLE = re.compile(
+    r"(?i)^(?:[\w&-]+\s){0,3}(?:correspondent|reporter|editor|writer|columnist|phóng viên"
+    r"(?:\s+thường trú)?)(?:\s+(?:at|in|for)\s+[\w .&-]{2,40})?$"
+)
 
 
 def parse_header(units: list[Line], draft: ArticleDraft) -> int:
     """Fill kicker, title, date and byline from the top; the index where the body starts."""
-    i = _skip_meta(units, 0, draft)
+    i = _skip_meta(units, _skip_menu(units), draft)
     if i >= len(units):
         return i
     if _is_kicker(units, i):
@@ -97,12 +103,32 @@ def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
             i += dated[1]
             continue
         text = units[i].text
+        if is_time_label(text):
+            i += 1
+            continue
         byline = parse_byline(text, draft.language) if re.match(r"(?i)by\s", text) else None
         if byline is None:
             return i
         draft.byline(byline)
         i += 1
+        i += is_role(units, i)
     return i
+
+
+def is_role(units: list[Line], i: int) -> int:
+    """1 when line ``i`` is the role under a byline (``Transport correspondent``), else 0."""
+    return int(i < len(units) and bool(_ROLE.match(units[i].text)))
+
+
+def _skip_menu(units: list[Line]) -> int:
+    """Past a site's menu saved above the article: three or more lines of a word or two each
+    (``Home``, ``News``, ``Sport``) before a longer line."""
+    run = 0
+    while run < len(units) and units[run].words <= 2 and not ends_sentence(units[run].text):
+        if date_at(units, run, "en") or re.search(r"\d", units[run].text):
+            break
+        run += 1
+    return run if run >= 3 and run < len(units) else 0
 
 
 def _is_kicker(units: list[Line], i: int) -> bool:
@@ -150,6 +176,9 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
                 byline = None
         if byline is not None and (byline.authors or byline.source):
             draft.byline(byline)
+            i += 1 + is_role(units, i + 1)
+            continue
+        if is_time_label(unit.text):
             i += 1
             continue
         outlet = parse_outlet_line(unit.text) if draft.authors else ""

@@ -14,10 +14,12 @@ from publisher.text import clean, is_blank
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
 _CLOSING_START = re.compile(r"^[,.;:!?)\]}…’”%]")
 _LIST_ITEM = re.compile(r"^(?:[-*+•·▪●]|–(?=\s))\s+\S")
+_LABEL_ALONE = re.compile(r"(?i)^(?:image|photo|picture) (?:caption|source|copyright)\s*[,:]?$")
 _CELL_BORDER = re.compile(r"^\|\s+|\s+\|$")
 # A wire service's reference to another story, for its subscribers' terminals: ``[ID:nL1N0O02AC]``.
 _WIRE_ID = re.compile(r"\s*\[ID:\w{6,16}\]")
-NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+\w")
+# ``1. Cấu trúc``, ``2.1 Thi thử``, ``IV. Kết luận``: a number and its dot (not ``3 hours ago``).
+NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVX]{1,4}\.)\s+\w")
 
 
 @dataclass
@@ -91,6 +93,8 @@ def _continues(previous: Line, unit: Line) -> bool:
     text, before = unit.text, previous.text
     if is_list_item(text) or is_numbered_heading(before) or is_list_item(before):
         return False
+    if _LABEL_ALONE.match(before):  # ``Image caption,`` and the caption on the next line
+        return True
     if _CLOSING_START.match(text):
         return not (text.startswith(("…", "...")) and len(text) > 3)
     if ends_sentence(before):
