@@ -22,7 +22,13 @@ from publisher.errors import InputError
 from publisher.importers.base import ImportResult, Source
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import VIETNAM, parse_date_line
-from publisher.importers.pagefigures import article_root, place_figures, sources, unmarked
+from publisher.importers.pagefigures import (
+    HEADING,
+    article_root,
+    place_figures,
+    sources,
+    unmarked,
+)
 from publisher.model import Article, Figure, Provenance
 from publisher.text import clean, detect_language
 
@@ -39,7 +45,6 @@ _AUTHOR_LABEL = re.compile(
     r"(?i)^(?:(?:view |see )?(?:all )?(?:posts|articles|stories) by|written by|by|von|autor(?:in)?"
     r"|author|tác giả)\s*:?\s+"
 )
-_HEADING = re.compile(r"^#+\s+")
 # Blocks that cannot lead an article: headings, quotes, list items, tables, a link alone, a
 # template's placeholders.
 _NOT_PROSE = re.compile(r"^(?:#+\s|>|(?:[-*+]|\d{1,3}[.)])\s|\||\[[^\]]*\]\([^)]*\)$|\{\{)")
@@ -125,7 +130,7 @@ def _article(
     figures: list[Figure] = []
     lead = ""
     for block in blocks:
-        plain = clean(_HEADING.sub("", block))
+        plain = clean(HEADING.sub("", block))
         if plain == title or (not paragraphs and not lead and parse_date_line(plain, "vi")):
             continue  # the headline and the dateline above it are not body text
         image = _IMAGE.match(block)
@@ -136,7 +141,7 @@ def _article(
             if not image["rest"].strip():
                 continue
             block = image["rest"].strip()  # the paragraph the image opened
-            plain = clean(_HEADING.sub("", block))
+            plain = clean(HEADING.sub("", block))
         if (
             figures
             and figures[-1].after_paragraph == len(paragraphs)
@@ -150,7 +155,7 @@ def _article(
         if plain in page.quotes:
             block = "> " + block
         if plain == description:
-            lead = plain if _HEADING.match(block) else block  # the page's standfirst
+            lead = plain if HEADING.match(block) else block  # the page's standfirst
             continue
         if not lead and not paragraphs and description and description in page.text:
             lead = description  # a standfirst the extraction left out
@@ -272,8 +277,11 @@ def _metadata_tree(tree: Any) -> Any:
         small.append(deepcopy(head))
     body = lxml_html.Element("body")
     body.append(deepcopy(articles[0]))
-    for script in tree.iter("script"):
-        if script.get("type") == "application/ld+json":
+    copied = {head, articles[0]}
+    for script in tree.iter("script"):  # JSON-LD elsewhere in the page (not copied already)
+        if script.get("type") == "application/ld+json" and copied.isdisjoint(
+            script.iterancestors()
+        ):
             body.append(deepcopy(script))
     small.append(body)
     return small

@@ -13,18 +13,18 @@ from publisher.importers.newstext.captions import parse_caption
 from publisher.model import Figure
 from publisher.text import clean
 
-_HEADING = re.compile(r"^#+\s+")
+HEADING = re.compile(r"^#+\s+")  # a Markdown heading's marks
 
 
 def place_figures(
-    figures: list[Figure], tree: Any, captions: Mapping[str, str], base: str,
+    figures: list[Figure], root: Any, captions: Mapping[str, str], base: str,
     paragraphs: list[str],
 ) -> list[Figure]:  # fmt: skip
-    """The extracted figures, and the article's own that the extraction left out (a photo
-    above the text is often outside the block it keeps), each after the paragraphs before it."""
+    """The extracted figures, and those of the article's element (``root``, see
+    ``article_root``) that the extraction left out (a photo above the text is often outside
+    the block it keeps), each after the paragraphs before it."""
     figures = [captioned(f, captions) for f in figures]
     known = {f.src for f in figures}
-    root = article_root(tree)
     missing = [figure for figure in root.iter("figure")
                if any(img.get("src") for img in figure.iter("img"))
                and not sources(figure, base) & known]  # fmt: skip
@@ -83,7 +83,7 @@ def article_root(tree: Any) -> Any:
 
 def plain(block: str) -> str:
     """A Markdown paragraph as the page shows its text."""
-    return unmarked(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _HEADING.sub("", block)))
+    return unmarked(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", HEADING.sub("", block)))
 
 
 def unmarked(block: str) -> str:
