@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.importers.newstext.boiler import related_heading
-from publisher.importers.newstext.bylines import parse_byline, take_source_tag
+from publisher.importers.newstext.bylines import take_source_tag
 from publisher.importers.newstext.captions import (
     Caption,
     is_credit_only,
@@ -17,7 +17,7 @@ from publisher.importers.newstext.captions import (
 from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import apply_footer, split_footer, strip_marks
-from publisher.importers.newstext.header import is_role
+from publisher.importers.newstext.header import by_line, is_role
 from publisher.importers.newstext.units import (
     Line,
     ends_sentence,
@@ -86,7 +86,7 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
     # live report or a timeline, each under its time, which is kept as the entry's heading.
     times = {idx for idx, unit in enumerate(body) if _is_time_line(unit.text, draft.language)}
     live = len(times) >= 2
-    taken = -1  # a caption already read with the image file name above it
+    taken = -1  # a line read with the one above it (an image's caption, a byline's beat)
     for idx, unit in enumerate(body):
         text = unit.text
         if idx == taken:
@@ -161,8 +161,7 @@ def _is_capitals_heading(text: str) -> bool:
 
 def _top_byline(body: list[Line], idx: int, draft: ArticleDraft) -> bool:
     """A ``By …`` line before the first paragraph (under the lead photo): the byline."""
-    text = body[idx].text
-    found = parse_byline(text, draft.language) if re.match(r"(?i)by\s", text) else None
+    found = by_line(body[idx].text, draft.language)
     if found is None or not found.authors:
         return False
     draft.byline(found)

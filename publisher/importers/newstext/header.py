@@ -6,6 +6,7 @@ import re
 
 from publisher.importers.newstext.boiler import is_time_label
 from publisher.importers.newstext.bylines import (
+    Byline,
     parse_bare_name,
     parse_byline,
     parse_outlet_line,
@@ -106,13 +107,18 @@ def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
         if is_time_label(text):
             i += 1
             continue
-        byline = parse_byline(text, draft.language) if re.match(r"(?i)by\s", text) else None
+        byline = by_line(text, draft.language)
         if byline is None:
             return i
         draft.byline(byline)
         i += 1
         i += is_role(units, i)
     return i
+
+
+def by_line(text: str, language: str) -> Byline | None:
+    """The byline of a ``By …`` line, else None."""
+    return parse_byline(text, language) if re.match(r"(?i)by\s", text) else None
 
 
 def is_role(units: list[Line], i: int) -> int:
