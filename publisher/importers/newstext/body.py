@@ -12,6 +12,7 @@ from publisher.importers.newstext.captions import (
     is_credit_only,
     looks_like_caption,
     parse_caption,
+    split_inline_figures,
     split_photo_tail,
 )
 from publisher.importers.newstext.dates import parse_date_line
@@ -141,14 +142,27 @@ def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> l
         return [Item("fig", caption=found)]
     if looks_like_caption(text):
         return [Item("fig", caption=Caption(text, ""))]
-    tail = split_photo_tail(text)
-    if tail is not None:
-        return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
+    inline = split_inline_figures(text) if unit.words >= 25 else None
+    if inline is not None:
+        pieces: list[Item] = []
+        for piece in inline:
+            pieces += [Item("fig", caption=piece)] if isinstance(piece, Caption) else _text(piece)
+        return pieces
+    if split_photo_tail(text) is not None:
+        return _text(text)
     if is_numbered_heading(text) or _is_capitals_heading(text):
         return [Item("h", f"### {text}")]
     if is_list_item(text):
         return [Item("li", re.sub(r"^[•·▪●–+]\s+", "- ", text))]
     return [Item("p", text)]
+
+
+def _text(text: str) -> list[Item]:
+    """A paragraph, and the credit glued to its end."""
+    tail = split_photo_tail(text)
+    if tail is None:
+        return [Item("p", text)]
+    return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
 
 
 def _is_capitals_heading(text: str) -> bool:
@@ -201,13 +215,22 @@ def _drop_pull_quotes(items: list[Item], draft: ArticleDraft) -> None:
     if not candidates:
         return
     texts = [i.text.casefold() for i in items]
+    first = next((k for k, i in enumerate(items) if i.kind in ("p", "lead")), -1)
     for idx in range(len(items) - 1, -1, -1):
         item = items[idx]
         words = len(item.text.split())
         if item.kind != "p" or not 6 <= words <= 40 or not ends_sentence(item.text):
             continue
         needle = texts[idx].strip(" .\"“”'")
-        if any(j != idx and len(t) > len(needle) + 20 and needle in t for j, t in enumerate(texts)):
+        inside = [
+            j for j, t in enumerate(texts) if j != idx and len(t) > len(needle) + 20 and needle in t
+        ]
+        if idx == first and inside and texts[inside[0]].startswith(texts[idx]):
+            # The standfirst, repeated as the first sentence of the text: the text's copy goes.
+            body = items[inside[0]]
+            body.text = body.text[len(item.text) :].lstrip()
+            texts[inside[0]] = body.text.casefold()
+        elif inside:
             draft.warn(f"dropped a pull quote repeated in the text: {item.text[:60]!r}")
             del items[idx]
             del texts[idx]

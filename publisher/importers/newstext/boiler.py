@@ -142,7 +142,8 @@ def related_heading(text: str) -> str | None:
 
 
 def is_comments_heading(text: str) -> bool:
-    return bool(_COMMENTS.match(strip_bullet(text)))
+    # Symbols before it are a page's ornament (``!@#$%^&*() COMMENTS``), not words.
+    return bool(_COMMENTS.match(re.sub(r"^[\W_]+|[\s*#=~•·—–-]+$", "", text)))
 
 
 def is_comment_meta(text: str) -> bool:

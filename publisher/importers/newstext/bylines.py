@@ -209,6 +209,9 @@ def _theo(text: str, language: str) -> Byline | None:
     inner = _PAREN.match(source)
     if inner and not inner.group("tail") and split_names(inner.group("names")):
         return Byline(split_names(inner.group("names")) or [], tidy_source(inner.group("paren")))
+    slashed = _slash(source, language)  # ``Theo Tường Vy / Reatimes``: the writer, the outlet
+    if slashed is not None:
+        return slashed
     if (
         not source
         or len(source.split()) > 8

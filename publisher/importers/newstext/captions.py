@@ -93,6 +93,26 @@ _PHOTO_WORDS = re.compile(
 _PHOTO_TAIL = re.compile(r"(?<=[.!?…\"”])\s*(?:Photos?|Ảnh|Hình)\s*:\s*(?P<credit>[^.!?]{1,120})$")
 
 
+# Captions inside a paragraph, where a page's figures were flattened into its text:
+# ``… lượt về. Fellaini mở tỷ số. (Nguồn: Daily Mail) Tuy nhiên, …`` and
+# ``… trên xa lộ. Ảnh: Velez. Kênh Fox 11 …``: a credit between two sentences, its caption the
+# sentence before it.
+_INLINE_PAREN = re.compile(
+    rf"\s*[(\[]\s*{_LABEL}\s*:\s*(?P<credit>[^()\[\]]{{1,60}})[)\]]\s+", re.I
+)
+_INLINE_COLON = re.compile(
+    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*(?P<credit>[^.!?:;()\[\]]{1,50}?)\.\s+"
+)
+# ``Ảnh minh họa. Nguồn: VTV Cụ thể, …``, ``Ảnh minh họa - Internet Tấn công …``: a stock
+# photo's note opening the text. Without a full stop after it, the credit is one word.
+_OPENING_NOTE = re.compile(
+    r"^(?P<caption>(?:Ảnh|Hình) (?:minh (?:họa|hoạ)|tư liệu))"
+    r"(?:\s*[.,]\s*(?:nguồn|source)\s*:?\s*|\s+[-–—]\s+)(?P<credit>[^\s.,:;]{2,30})\.?\s+",
+    re.I,
+)
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“]?[^\W\d_])")
+
+
 @dataclass(frozen=True)
 class Caption:
     """A figure's caption (may be empty) and credit (may be empty)."""
@@ -180,6 +200,48 @@ def split_photo_tail(text: str) -> tuple[str, str] | None:
     if not match or len(text[: match.start()].split()) < 20:
         return None
     return text[: match.start()].strip(), _tidy_credit(match.group("credit"))
+
+
+def split_inline_figures(text: str) -> list[str | Caption] | None:
+    """A paragraph with figures flattened into it: its text pieces and captions, in order."""
+    pieces: list[str | Caption] = []
+    opening = _OPENING_NOTE.match(text)
+    if opening and _starts_sentence(text[opening.end() :]):
+        pieces.append(Caption(opening["caption"], _tidy_credit(opening["credit"])))
+        text = text[opening.end() :]
+    marks = sorted([*_INLINE_PAREN.finditer(text), *_INLINE_COLON.finditer(text)], key=_start)
+    done = 0
+    for mark in marks:
+        before = text[done : mark.start()]
+        if (
+            mark.start() < done
+            or not ends_sentence(before)
+            or not _starts_sentence(text[mark.end() :])
+        ):
+            continue
+        breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))
+        cut = breaks[-1].end() if breaks else 0
+        caption = before[cut:].strip()
+        if not _credit_ok(mark["credit"]) or not 2 <= len(caption.split()) <= 30:
+            continue
+        if before[:cut].strip():
+            pieces.append(before[:cut].strip())
+        pieces.append(Caption(caption, _tidy_credit(mark["credit"])))
+        done = mark.end()
+    if not pieces:
+        return None
+    if text[done:].strip():
+        pieces.append(text[done:].strip())
+    return pieces
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
+
+
+def _starts_sentence(text: str) -> bool:
+    first = text.lstrip('"“ ')[:1]
+    return first.isupper() or first.isdigit()
 
 
 def _credit_ok(credit: str) -> bool:

@@ -245,6 +245,9 @@ def _unglue_last(body: list[Line], language: str) -> list[Line]:
     if not body:
         return body
     last = body[-1]
+    credits = _glued_credits(last.text, language)
+    if credits is not None:
+        return [*body[:-1], Line(credits[0], last.gap), *(Line(c, 0) for c in credits[1:])]
     parts = _GLUED_THEO.split(last.text)
     if len(parts) >= 2 and parse_byline(parts[-1], language) is not None:
         head = " ".join(parts[:-1]).strip()
@@ -258,6 +261,41 @@ def _unglue_last(body: list[Line], language: str) -> list[Line]:
     if name and len(head.split()) >= 8 and parse_bare_name(name["name"]) is not None:
         return [*body[:-1], Line(head, last.gap), Line(name["name"], 0)]
     return body
+
+
+def _glued_credits(text: str, language: str) -> list[str] | None:
+    """The last sentence, then each credit glued after it (``Hòa Bình (theo Sputnik)``,
+    ``Trung Hiếu/VOV.VN Theo New York Post``, a name and a dash), when every one reads as a
+    byline."""
+    if parse_caption(text) is not None:  # ``Clip: … (Nguồn: Cảnh Tuấn)`` credits a video
+        return None
+    words = text.split()
+    cut = len(words)
+    while cut > 0 and not ends_sentence(words[cut - 1]):
+        cut -= 1
+    if cut < 8 or not 1 <= len(words) - cut <= 15:
+        return None
+    parts: list[str] = []
+    for part in _credit_runs(words[cut:]):
+        part = re.sub(r"\s+[-–—]$", "", part).strip()
+        # A credit said twice, top and bottom of the page, glued to the one before it.
+        again = next((p for p in parts if part.endswith(" " + p)), "")
+        parts += [part[: -len(again)].strip(), again] if again else [part]
+    if not all(parse_byline(p, language) or parse_bare_name(p) for p in parts):
+        return None
+    return [" ".join(words[:cut]), *parts]
+
+
+def _credit_runs(words: list[str]) -> list[str]:
+    """Credits glued in a row, divided before ``Theo`` and after a ``Name/Outlet``."""
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if word == "Theo" and runs[-1]:
+            runs.append([])
+        runs[-1].append(word)
+        if "/" in word.strip("/"):
+            runs.append([])
+    return [" ".join(run) for run in runs if run]
 
 
 def _credit_figure(credit: Caption | None, paragraphs: int):

@@ -1,0 +1,94 @@
+"""Articles saved with their figures and credits flattened into the text: captions between two
+sentences, a stock photo's note opening the text, the credits glued after the last sentence, and
+reader comments under an ornamented heading. The whole shapes are fixtures
+(``vi_flattened_figures``, ``en_blog_comments``); these are the edges."""
+
+import pytest
+
+from publisher.importers.base import Source
+from publisher.importers.newstext import NewsTextImporter
+from publisher.importers.newstext.boiler import is_comments_heading
+from publisher.importers.newstext.bylines import parse_byline
+from publisher.importers.newstext.captions import Caption, split_inline_figures
+
+LONG = (
+    "Người dân trong xã đã quen với việc phân loại rác tại nhà từ hai năm nay, và tổ "
+    "thu gom đến vào mỗi sáng thứ hai, thứ tư và thứ sáu."
+)
+
+
+def imported(text: str):
+    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+
+
+def test_a_credit_between_two_sentences_takes_the_sentence_before_it_as_its_caption():
+    text = f"{LONG} Tổ thu gom rác của xã. Ảnh: Minh Khoa. Xã dự kiến mua thêm hai xe mới."
+    assert split_inline_figures(text) == [
+        LONG,
+        Caption("Tổ thu gom rác của xã.", "Minh Khoa"),
+        "Xã dự kiến mua thêm hai xe mới.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A source cited inside a sentence, before its full stop.
+        f"{LONG} Số hộ tham gia tăng 20% (nguồn: UBND xã). Xã dự kiến mua thêm hai xe mới.",
+        # A label and colon starting a sentence that goes on.
+        f"{LONG} Ảnh: những bức ảnh cũ của xã được trưng bày ở nhà văn hoá, ai cũng xem được",
+        # A credit with nothing after it: the tail rule's, not a caption in the middle.
+        f"{LONG} Ảnh: Minh Khoa.",
+    ],
+)
+def test_what_is_not_a_caption_inside_a_paragraph(text):
+    assert split_inline_figures(text) is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "credit"),
+    [
+        ("Ảnh minh họa. Nguồn: VTV", "VTV"),
+        ("Ảnh minh họa - Internet", "Internet"),
+        ("Ảnh minh hoạ, nguồn internet", "internet"),
+    ],
+)
+def test_a_stock_photo_s_note_opening_the_text(opening, credit):
+    pieces = split_inline_figures(f"{opening} {LONG}")
+    assert pieces == [Caption(opening.split(" - ")[0].split(".")[0].split(",")[0], credit), LONG]
+
+
+def test_a_writer_and_an_outlet_after_theo():
+    found = parse_byline("Theo Mai Anh / Nhịp Sống", "vi")
+    assert found is not None and (found.authors, found.source) == (["Mai Anh"], "Nhịp Sống")
+    found = parse_byline("Theo Dân trí/Infonet", "vi")  # two outlets
+    assert found is not None and (found.authors, found.source) == ([], "Dân trí/Infonet")
+
+
+@pytest.mark.parametrize(
+    ("tail", "authors", "source"),
+    [
+        ("Hòa Bình (theo Sputnik)", ("Hòa Bình",), "Sputnik"),
+        ("Minh Quang -", ("Minh Quang",), ""),
+        ("Thu Trang/VOV.VN Theo Kyodo", ("Thu Trang",), "VOV.VN"),
+    ],
+)
+def test_credits_glued_after_the_last_sentence(tail, authors, source):
+    article = imported(f"Xã mua thêm xe thu gom rác\n\nMở đầu bài viết.\n\n{LONG} {tail}\n").article
+    assert (article.authors, article.source) == (authors, source)
+    assert article.paragraphs == (LONG,)
+
+
+def test_a_last_sentence_without_a_full_stop_is_not_a_credit():
+    text = f"Giá vé xe buýt mới\n\nMở đầu bài viết.\n\n{LONG} Giá vé từ 7.000 đồng/lượt\n"
+    article = imported(text).article
+    assert article.authors == () and article.paragraphs[-1].endswith("đồng/lượt")
+
+
+@pytest.mark.parametrize("line", ["!@#$%^&*()  COMMENTS", "*** Comments (12)", "— Bình luận —"])
+def test_an_ornamented_comments_heading(line):
+    assert is_comments_heading(line)
+
+
+def test_a_sentence_about_comments_is_no_heading():
+    assert not is_comments_heading("Comments from readers poured in after the vote.")
