@@ -29,7 +29,9 @@ _COMPILED = re.compile(r"^(?:t/?h|tổng hợp|th|tổng hợp từ nhiều ngu�
 _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
 _BY = re.compile(
-    r"^(?:by|written by|story by|words by|text by|reporting by|posted by|published by|viết bởi"
+    r"^(?:by|(?:(?:this )?(?:post|article|story|piece)(?: was)? )?written by(?: guest \w+)?"
+    r"|guest (?:post|article) by|story by|words by|text by|reporting by|posted by"
+    r"|published by|viết bởi"
     r"|đăng bởi"
     r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
     r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết"
@@ -53,7 +55,7 @@ _READER = re.compile(
 )
 _SLASH = re.compile(r"^(?P<names>[^/]{2,80}?)\s*/\s*(?P<src>[^/]{2,40})$")
 _PAREN = re.compile(r"^(?P<names>[^()]{2,60}?)\s*\((?P<paren>[^()]{1,60})\)\s*(?P<tail>.*)$")
-_PIPE = re.compile(r"^(?P<head>[^|]{2,60}?)\s*[|–—-]\s*(?P<date>.+)$")
+_PIPE = re.compile(r"^(?P<head>[^|]{2,60}?)(?:\s*[|–—-]\s*|\s+(?P<on>on)\s+)(?P<date>.+)$")
 _EDITING = re.compile(r";?\s*(?:editing|edited|writing|additional reporting) by .*$", re.I)
 _NAME_ROLE = re.compile(
     r"^(?P<names>.+?)\s+(?:\w+\s+)?(?:correspondent|editor|reporter|writer|columnist|phóng viên)$",
@@ -78,10 +80,12 @@ _BARE_OUTLETS = {
 }  # fmt: skip
 _TAG_DAY = re.compile(r"\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?$")
 _TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
-# A dateline with its state or its day and no source: ``WASHINGTON, Dec 11 - ``,
+# A dateline with its state (or province: ``HALIFAX, N.S. - ``) or its day and no source:
+# ``WASHINGTON, Dec 11 - ``,
 # ``MADISON, Wis., Aug. 21 -- ``, ``BOISE, Idaho – ``.
 _DATELINE = re.compile(
-    r"^[A-Z]{3,}(?:[ .'-][A-Z]{2,})*(?:,\s*[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?)?"
+    r"^[A-Z]{3,}(?:[ .'-][A-Z]{2,})*"
+    r"(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?|(?:[A-Z]\.){2,3}))?"
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
     r"\s+[-–—]{1,2}\s+(?=[A-Z0-9\"“‘'])"
 )
@@ -148,6 +152,8 @@ def parse_bare_name(text: str) -> Byline | None:
     if len(parts) > 1 and _ORG_WORDS.search(parts[-1]):  # ``Jane Doe, Associated Press``
         source = tidy_source(parts.pop())
     names = split_names(", ".join(parts), min_words=2)
+    if names and len(names) == 1 and not source and _ORG_WORDS.search(names[0]):
+        return Byline([], tidy_source(names[0]), explicit=False)  # ``Chicago Sun Times``
     if names and len(names) <= 4:
         return Byline(names, source, explicit=False)
     return None
@@ -266,7 +272,8 @@ def _dated(text: str, language: str) -> Byline | None:
         return None
     head = match.group("head").strip()
     names = split_names(head, min_words=2)
-    if names and not _ORG_WORDS.search(head) and len(names) > 1:
+    if names and not _ORG_WORDS.search(head) and (len(names) > 1 or match.group("on")):
+        # ``Orion Jones on November 7, 2012``: a blog's writer and the day they posted.
         return Byline(names, date=date)
     if not is_name(head, max_words=6):
         return None

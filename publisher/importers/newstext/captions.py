@@ -55,6 +55,12 @@ _US_CREDIT = re.compile(
     rf"|(?P<bare>{_KIND_CREDIT}))\s*\.?$",
     re.I,
 )
+# ``Photo by Sara Bjork``, ``The pier at dawn. Photos by Jane Roe/The Ledger``.
+_BY_CREDIT = re.compile(
+    r"^(?P<caption>(?:.*?[.!?…\"”’])?)\s*(?:photos?|photographs?|images?|pictures?|illustration)"
+    r"\s+by\s+(?P<credit>[A-Z][^.!?]{1,60}?)\.?$",
+    re.I,
+)
 # ``… tại hội nghị ẢNH: NGỌC DƯƠNG``: a label and credit in capitals, straight after the caption.
 _CAPITALS_CREDIT = re.compile(
     r"^(?P<caption>\S.{8,}?)\s+(?:ẢNH|HÌNH|PHOTO|PHOTOS)\s*:\s*(?P<credit>[^\W\d_][^.!?:;]{1,60}?)\.?$"
@@ -168,6 +174,9 @@ def parse_caption(text: str) -> Caption | None:
     ):
         credit = american["name"] or american["kind"] or american["bare"]
         return Caption(american["caption"].strip(), _tidy_credit(credit[:1].upper() + credit[1:]))
+    by = _BY_CREDIT.match(text)
+    if by and by["credit"][0].isupper() and _credit_ok(by["credit"]):
+        return Caption(by["caption"].strip(), _tidy_credit(by["credit"]))
     capitals = _CAPITALS_CREDIT.match(text)
     if (
         capitals

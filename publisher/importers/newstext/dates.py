@@ -59,9 +59,14 @@ _FILLER = re.compile(
     r"\b(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|t[2-7]|cn|ngày|lúc|cập\s*nhật"
     r"|đăng(?:\s*tải)?|giờ|sáng|chiều|tối|trưa|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?"
     r"|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|published|updated|posted"
-    r"|first|last|modified|on|at|date|time|am|pm)\b\.?",
+    r"|first|last|modified|originally|on|at|date|time|am|pm"
+    r"|tweet|share)\b\.?",  # a page's share buttons copied with the date beside them
     re.I,
 )
+
+
+# The section a date line ends with, after a slash or bar: ``11.06.2012 / 4:54 PM / News``.
+_SECTION_AFTER = re.compile(r"[/|]\s*[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}\s*$")
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def parse_date_line(text: str, language: str = "vi") -> FoundDate | None:
     for start, end in sorted(found.spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
     rest = _FILLER.sub(" ", rest)
+    rest = _SECTION_AFTER.sub(" ", rest)
     return None if re.search(r"[^\W\d_]{2,}", rest) else found
 
 

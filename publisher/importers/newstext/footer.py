@@ -158,8 +158,11 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
 def split_footer(body: list[Line], language: str) -> tuple[list[Line], list[Line]]:
     """The body before the article's end, and the end (byline, notes, lists, comments)."""
     body = _unglue_last(body, language)
+    # Where a comment section or a related list opens: what is near the article's end is
+    # near it, however long the comments below.
+    end = next((k for k, u in enumerate(body) if k and _opens_section(u.text)), len(body))
     for idx in range(1, len(body)):
-        if _starts_footer(body, idx, language):
+        if _starts_footer(body, idx, language, end):
             return body[:idx], body[idx:]
     return body, []
 
@@ -194,9 +197,9 @@ def apply_footer(footer: list[Line], draft: ArticleDraft, paragraphs: int) -> No
         draft.warn(f"dropped {len(dropped)} line(s) after the article's byline: {sample!r}")
 
 
-def _starts_footer(body: list[Line], idx: int, language: str) -> bool:
+def _starts_footer(body: list[Line], idx: int, language: str, end: int) -> bool:
     text = body[idx].text
-    if boiler.related_heading(text) == "bare" or boiler.is_comments_heading(text):
+    if idx == end:
         return True
     if boiler.is_comment_meta(text) and idx >= len(body) // 2:
         return True
@@ -204,9 +207,9 @@ def _starts_footer(body: list[Line], idx: int, language: str) -> bool:
     if found is not None and (found.authors or found.source):
         late = idx >= len(body) // (2 if re.match(r"(?i)by\s", text) else 3)
         return late or all(_footerish(u.text, language) for u in body[idx + 1 :])
-    if idx >= len(body) - 3 and parse_date_line(text, language) is not None:
+    if end - 3 <= idx < end and parse_date_line(text, language) is not None:
         # A paragraph after it: the time of a live report's entry, not the article's end.
-        return not any(u.words >= 8 and ends_sentence(u.text) for u in body[idx + 1 :])
+        return not any(u.words >= 8 and ends_sentence(u.text) for u in body[idx + 1 : end])
     if parse_bare_name(text) is not None:
         rest = body[idx + 1 :]
         ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]

@@ -187,7 +187,8 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
         if is_time_label(unit.text):
             i += 1
             continue
-        outlet = parse_outlet_line(unit.text) if draft.authors else ""
+        # An outlet alone under the byline or the date (``The Canadian Press``).
+        outlet = parse_outlet_line(unit.text) if draft.authors or draft.published else ""
         if outlet:
             draft.set_source(outlet)
             i += 1

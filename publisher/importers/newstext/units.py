@@ -30,6 +30,7 @@ class Line:
     gap: int = 0
     lead_space: bool = False
     trail_space: bool = False
+    indent: int = 0  # columns of space before the text (a tab counts four)
 
     @property
     def words(self) -> int:
@@ -69,9 +70,33 @@ def split_units(text: str) -> list[Line]:
         if not text.strip("| "):
             gap += 1
             continue
-        units.append(Line(text, gap, lead_space=raw[:1].isspace(), trail_space=raw[-1:].isspace()))
+        indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        units.append(
+            Line(text, gap, raw[:1].isspace(), trail_space=raw[-1:].isspace(), indent=indent)
+        )
         gap = 0
-    return join_fragments(units)
+    return join_fragments(_indented_lists(units))
+
+
+def _indented_lists(units: list[Line]) -> list[Line]:
+    """Two or more indented lines in a row, under a line that is not: a list as a browser
+    copies it, each item indented and without its bullet. The items get a bullet when the line
+    above ends with a colon or every item is short (indented paragraphs are no list)."""
+    k = 1
+    while k < len(units):
+        end = k
+        while end < len(units) and units[end].indent >= 2 and (end == k or units[end].gap == 0):
+            end += 1
+        run = units[k:end]
+        above = units[k - 1]
+        short = all(u.words <= 12 for u in run)
+        introduced = above.text.endswith(":") and all(u.words <= 60 for u in run)
+        if len(run) >= 2 and above.indent < 2 and (short or introduced):
+            for unit in run:
+                if not is_list_item(unit.text):
+                    unit.text = "- " + unit.text
+        k = max(end, k + 1)
+    return units
 
 
 def join_fragments(units: list[Line]) -> list[Line]:

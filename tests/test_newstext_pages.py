@@ -1,0 +1,126 @@
+"""Pages copied out of a browser: blog bylines, dates beside share buttons or before a section,
+credit lines of a photographer, an outlet alone under the date, and a date note at the end. The
+whole shape is the fixture ``en_browser_copy``; these are the edges."""
+
+import pytest
+
+from publisher.importers.base import Source
+from publisher.importers.newstext import NewsTextImporter
+from publisher.importers.newstext.bylines import parse_bare_name, parse_byline
+from publisher.importers.newstext.captions import parse_caption
+from publisher.importers.newstext.dates import parse_date_line
+
+
+def imported(text: str):
+    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("Post written by Leo Marsh.", ["Leo Marsh"]),
+        ("Article written by guest writer Kim Lyle", ["Kim Lyle"]),
+        ("This post was written by Ana Ruiz", ["Ana Ruiz"]),
+        ("Guest post by Tom Baker", ["Tom Baker"]),
+    ],
+)
+def test_a_blog_s_written_by_lines(text, authors):
+    found = parse_byline(text, "en")
+    assert found is not None and found.authors == authors
+
+
+def test_a_writer_and_the_day_they_posted():
+    found = parse_byline("Orla Jones on November 7, 2012, 7:06 PM", "en")
+    assert found is not None and found.authors == ["Orla Jones"]
+    assert found.date is not None and (found.date.value.day, found.date.value.hour) == (7, 19)
+    found = parse_byline("Reuters on November 7, 2012", "en")  # an outlet, not a writer
+    assert found is not None and (found.authors, found.source) == ([], "Reuters")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tweet Nov 5 2012, 5:50 PM ET",
+        "Share Nov 5 2012",
+        "Tuesday, 11.06.2012 / 4:54 PM / News",
+        "Nov 5 2012 | Local Sports",
+        "Originally published January 4, 2010.",
+    ],
+)
+def test_date_lines_with_share_buttons_sections_and_notes(line):
+    assert parse_date_line(line, "en") is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Tuesday, 11.06.2012 / 4:54 PM / the vote was delayed", "Share your story by May 5, 2012"],
+)
+def test_what_only_looks_like_such_a_date_line(line):
+    assert parse_date_line(line, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        ("Photo by Sara Holm", "", "Sara Holm"),
+        ("Photos by Jane Roe/The Ledger", "", "Jane Roe/The Ledger"),
+        ("The pier at dawn. Photo by Jane Roe", "The pier at dawn.", "Jane Roe"),
+    ],
+)
+def test_a_photographer_s_credit_line(line, caption, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == (caption, credit)
+
+
+@pytest.mark.parametrize("line", ["Photo by the author", "Photos by readers poured in all day."])
+def test_sentences_about_who_took_photos_are_no_credit(line):
+    assert parse_caption(line) is None
+
+
+def test_an_outlet_alone_on_the_last_line_is_the_source():
+    found = parse_bare_name("Chicago Sun Times")
+    assert found is not None and (found.authors, found.source) == ([], "Chicago Sun Times")
+    found = parse_bare_name("Jane Roe")
+    assert found is not None and found.authors == ["Jane Roe"]
+
+
+def test_a_date_note_at_the_end_gives_the_date_even_above_a_long_comment_section():
+    comment = "Reader {n} says:\nMarch 5, 2014 at 9:0{n} am\nNice post.\n\n"
+    comments = "".join(comment.format(n=n) for n in range(9))
+    text = (
+        "Why I cook at home\n\n"
+        "I have a confession to make: cooking is not my favourite thing.\n\n"
+        "But the food is, and so I cook most nights of the week.\n\n"
+        "Originally published January 4, 2010.\n\n\n"
+        f"Comments\n\n{comments}"
+    )
+    article = imported(text).article
+    assert article.published is not None and article.published.date().isoformat() == "2010-01-04"
+    assert article.paragraphs == ("But the food is, and so I cook most nights of the week.",)
+
+
+def test_a_list_copied_from_a_browser_keeps_its_items():
+    text = (
+        "How to pack for a week of rain\n\n"
+        "A week of rain needs less than most people think, and all of it fits in one bag.\n\n"
+        "Pack these first:\n\n"
+        "    a light waterproof jacket\n"
+        "    two pairs of quick-drying trousers\n"
+        "    shoes that can get wet\n\n"
+        "Everything else can stay at home, or be bought on the way if it is really needed.\n"
+    )
+    article = imported(text).article
+    assert article.paragraphs == (
+        "Pack these first:",
+        "- a light waterproof jacket\n- two pairs of quick-drying trousers\n"
+        "- shoes that can get wet",
+        "Everything else can stay at home, or be bought on the way if it is really needed.",
+    )
+
+
+def test_indented_paragraphs_are_no_list():
+    first = "The river rose through the night and reached the first houses by dawn, she said."
+    second = "Crews filled sandbags until noon, and the water began to fall in the afternoon."
+    text = f"Flood reaches the old town\n\nThe lead comes first.\n\n    {first}\n    {second}\n"
+    article = imported(text).article
+    assert not any(p.startswith("- ") for p in article.paragraphs)
