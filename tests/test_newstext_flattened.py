@@ -92,3 +92,48 @@ def test_an_ornamented_comments_heading(line):
 
 def test_a_sentence_about_comments_is_no_heading():
     assert not is_comments_heading("Comments from readers poured in after the vote.")
+
+
+@pytest.mark.parametrize(
+    ("middle", "caption", "credit"),
+    [
+        ("Đám cháy thiêu rụi tòa nhà 27 tầng. Ảnh: Reuters", "Đám cháy thiêu rụi tòa nhà 27 tầng.",
+         "Reuters"),
+        ("Khảo sát thực địa tại hiện trường. Ảnh: CTV", "Khảo sát thực địa tại hiện trường.",
+         "CTV"),
+        ("Ông Hai đàn cho ca sĩ hát. Ảnh: Nhân vật cung cấp", "Ông Hai đàn cho ca sĩ hát.",
+         "Nhân vật cung cấp"),
+        ("Võ sư từng thua tại Hà Nội năm 2009. (nguồn ICI Radio-Canada)",
+         "Võ sư từng thua tại Hà Nội năm 2009.", "ICI Radio-Canada"),
+    ],
+)  # fmt: skip
+def test_credits_without_a_full_stop_that_cannot_run_on(middle, caption, credit):
+    pieces = split_inline_figures(f"{LONG} {middle} Trong khi đó, xã mua thêm xe.")
+    assert pieces == [LONG, Caption(caption, credit), "Trong khi đó, xã mua thêm xe."]
+
+
+def test_a_name_without_a_full_stop_after_the_credit_is_not_cut():
+    # ``Ảnh: Hoàng Hà Cụ thể …``: where the name ends cannot be told; the text stays.
+    assert (
+        split_inline_figures(f"{LONG} Xe mới của xã. Ảnh: Hoàng Hà Cụ thể, xã mua hai xe.") is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("tail", "authors", "source"),
+    [
+        ("M.Q", ("M.Q",), ""),
+        ("Q.H (Tổng hợp từ ICI Radio-Canada)", ("Q.H",), "ICI Radio-Canada"),
+        ("VnExpress", (), "VnExpress"),
+    ],
+)
+def test_initials_outlets_and_compiled_from_after_the_last_sentence(tail, authors, source):
+    article = imported(f"Xã mua thêm xe thu gom rác\n\nMở đầu bài viết.\n\n{LONG} {tail}\n").article
+    assert (article.authors, article.source) == (authors, source)
+    assert article.paragraphs == (LONG,)
+
+
+def test_a_collected_mark_glued_to_the_end_is_dropped():
+    result = imported(f"Sống cho hôm nay\n\nMở đầu bài viết.\n\n{LONG} St\n")
+    assert result.article.paragraphs == (LONG,)
+    assert any("compiled from other sources" in w for w in result.warnings)

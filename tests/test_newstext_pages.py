@@ -124,3 +124,83 @@ def test_indented_paragraphs_are_no_list():
     text = f"Flood reaches the old town\n\nThe lead comes first.\n\n    {first}\n    {second}\n"
     article = imported(text).article
     assert not any(p.startswith("- ") for p in article.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "day"),
+    [
+        ("Monday, November 12, 2012, by Matthew Kane", ["Matthew Kane"], 12),
+        ("Posted, August 9th, 2012, By Amelia Ross", ["Amelia Ross"], 9),
+        ("By Kim Strand on November 13, 2012 06:34 pm Larry @kimstrand", ["Kim Strand"], 13),
+    ],
+)
+def test_a_date_then_by_and_page_scraps_after_the_date(text, authors, day):
+    found = parse_byline(text, "en")
+    assert found is not None and found.authors == authors
+    assert found.date is not None and found.date.value.day == day
+
+
+def test_a_desk_after_the_name_is_the_source_not_a_second_writer():
+    found = parse_byline("Posted by Ezra Bell, Google Ads Team", "en")
+    assert found is not None and (found.authors, found.source) == (["Ezra Bell"], "Google Ads Team")
+
+
+def test_a_surname_in_capitals_is_written_as_a_name():
+    found = parse_bare_name("Ian LYNDON")
+    assert found is not None and found.authors == ["Ian Lyndon"]
+
+
+def test_the_furniture_under_a_headline_and_a_series_label():
+    text = (
+        "Dirk got married! What would you give him?\n"
+        "comments ()\n"
+        "Posted, August 9th, 2012, By Amelia Ross\n"
+        "sportsdesk@paper.example\n"
+        "0 (0) 0 SHARE\n\n"
+        "Dirk got married! What would you give him?\n\n"
+        "Turns out the forward did get married in July, and only a few friends were there.\n\n"
+        "Give us your ideas on the subject by commenting below.\n"
+    )
+    article = imported(text).article
+    assert article.authors == ("Amelia Ross",)
+    assert article.lead.startswith("Turns out")
+    assert article.paragraphs == ("Give us your ideas on the subject by commenting below.",)
+    series = imported(
+        "Ex-aides charged in phone hacking case\n\nHacking in Court\n\n"
+        "(AP) LONDON - Prosecutors charged two former aides on Tuesday over phone hacking.\n\n"
+        "The charges follow a year of inquiries.\n"
+    ).article
+    assert (series.kicker, series.source, series.figures) == ("Hacking in Court", "AP", ())
+
+
+def test_a_headline_about_gold_prices_is_no_price_box():
+    article = imported(
+        "Giá vàng hôm nay 17/6: Đảo chiều, tăng trở lại\n"
+        "Giá vàng hôm nay tăng trong phiên giao dịch cuối tuần nhưng không thể bứt phá.\n"
+        "Trên sàn Comex, hợp đồng vàng tương lai giao tháng 8 tăng 0,14%, ở mức 1.256 USD.\n"
+    ).article
+    assert article.title == "Giá vàng hôm nay 17/6: Đảo chiều, tăng trở lại"
+    assert article.lead.startswith("Giá vàng hôm nay tăng")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Guidelines: Reader feedback should follow the rules of our community, or the comments "
+        "will be removed from the site.",
+        "Comments may be no longer than 2000 characters.",
+    ],
+)
+def test_the_rules_above_a_comment_form_end_the_article(text):
+    article = imported(
+        f"Ryan keeps his mind on the record\n\nThe quarterback led the team to seven wins.\n\n"
+        f"He said the season is far from over.\n\n{text}\n\nReader one: great game.\n"
+    ).article
+    assert article.paragraphs == ("He said the season is far from over.",)
+
+
+def test_a_two_word_dateline_without_a_comma():
+    article = imported(
+        "Talks resume on Tuesday\n\nNEW YORK -- Negotiators met again on Tuesday after a break.\n"
+    ).article
+    assert article.lead == "Negotiators met again on Tuesday after a break."

@@ -111,6 +111,9 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
             continue
         if related_heading(text) == "inline":  # ``Xem thêm: <another article>``
             continue
+        if idx == 0 < lead_at and not draft.kicker and _is_series_label(text):
+            draft.kicker = text  # ``Murdoch in Crisis`` under the headline: the story's series
+            continue
         if idx < lead_at and unit.words <= 60:
             items.append(Item("fig", caption=parse_caption(text) or Caption(text, "")))
             continue
@@ -163,6 +166,20 @@ def _text(text: str) -> list[Item]:
     if tail is None:
         return [Item("p", text)]
     return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
+
+
+def _is_series_label(text: str) -> bool:
+    """A label of a few capitalised words, no sentence and no credit (``Murdoch in Crisis``)."""
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and not ends_sentence(text)
+        and words[0][:1].isupper()
+        and words[-1][:1].isupper()
+        and parse_caption(text) is None
+        and not looks_like_caption(text)
+        and not re.search(r"[\d:|/]", text)
+    )
 
 
 def _is_capitals_heading(text: str) -> bool:

@@ -8,7 +8,10 @@ import re
 _BULLET = re.compile(r"^[\s•·▪●►»>\-–*|]+")
 
 _WIDGETS = re.compile(
-    r"^(?:dự báo thời tiết.*|thời tiết (?:hôm nay|các tỉnh.*)|tỷ giá.*|giá vàng.*|xem bản đầy đủ"
+    # Weather and price boxes: the label and a few words or figures (a headline about gold
+    # prices is longer).
+    r"^(?:dự báo thời tiết(?:\s+\S+){0,4}|thời tiết (?:hôm nay|các tỉnh)(?:\s+\S+){0,3}"
+    r"|(?:tỷ giá|giá vàng)(?:\s+\S+){0,3}|xem bản đầy đủ"
     r"|quảng cáo|advertisement|sponsored|loading\.*|đang tải(?: tin| bài| dữ liệu)?\.*"
     r"|video đang được xử lý.*"
     r"|(?:in bài|lưu bài|gửi bài|gửi email|báo lỗi|theo dõi|chia sẻ|bình chọn|thích|tweet|share"
@@ -74,7 +77,10 @@ _COMMENTS = re.compile(
     r"|gửi ý kiến"
     r"|viết bình luận|comments?|reader comments|discussion|join the (?:conversation|discussion)"
     r"|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"
-    r"\s*(?:\(\d+\))?\s*:?$",
+    r"\s*(?:\(\d*\))?\s*:?$"
+    # The rules printed above a comment form: ``Guidelines: Fan feedback should be …``.
+    r"|^(?:(?:comment|community) )?guidelines\s*:.{0,300}\bcomments?\b.*"
+    r"|^comments (?:may|must|are) .{0,200}$",
     re.I,
 )
 # A line of a comment thread: name and age, or the reply/like buttons under a comment.

@@ -17,7 +17,7 @@ _PARTICLES = {"de", "da", "del", "van", "von", "der", "bin", "al", "la", "le", "
 # Outlets and agencies named after a comma in English bylines (``By Jane Doe, Reuters``).
 _ORG_WORDS = re.compile(
     r"\b(?:Reuters|AP|AFP|Associated Press|Bloomberg|CNN|BBC|NBC|CBS|ABC|NPR|News|Times|Post"
-    r"|Press|Agency|Journal|Tribune|Guardian|Herald|Daily|Magazine|Online|Network|Wire"
+    r"|Press|Agency|Journal|Tribune|Guardian|Herald|Daily|Magazine|Online|Network|Wire|Team|Desk"
     r"|TTXVN|TTO|VnExpress|Zing|VTV|VOV|\w+\.(?:vn|com|net|org))\b"
 )
 _ROLES = re.compile(
@@ -41,14 +41,20 @@ _BY = re.compile(
     re.I,
 )
 # A blog's ``Posted on March 3, 2023 by Jane Roe``: the date before the name.
-_POSTED_ON = re.compile(r"^(?:posted|published)\s+on\s+(?P<date>.+?)\s+by\s+(?P<rest>.+)$", re.I)
+_POSTED_ON = re.compile(
+    r"^(?:(?:posted|published)(?:\s+on)?\s*,?\s+)?(?P<date>[^,]{3,30}(?:,[^,]{2,30}){0,2}?),?"
+    r"\s+by\s+(?P<rest>.+)$",
+    re.I,
+)
 # An agency straight after the name, without a comma, as the AP prints its bylines.
 _AGENCY_AFTER = re.compile(
     r"(?<=[\w.])\s+(?P<agency>Associated Press|The Associated Press|Reuters|AFP"
     r"|Agence France-Presse|Bloomberg(?: News)?|TTXVN)$"
 )
 _THEO = re.compile(
-    r"^\(?\s*(?:theo|nguồn|source|via)\s*:?\s+(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$", re.I
+    r"^\(?\s*(?:theo|nguồn|source|via|(?:tổng hợp|lược dịch|dịch) (?:từ|theo))\s*:?\s+"
+    r"(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$",
+    re.I,
 )
 _READER = re.compile(
     r"^\(\s*(?:bạn đọc|độc giả|tác giả|reader|author)\s*:\s*(?P<names>[^)]+)\)$", re.I
@@ -117,7 +123,9 @@ def tidy_name(name: str) -> str:
     name = name.strip(" .,;:-–—")
     if name.isupper() and len(name) > 3:
         return " ".join(w.capitalize() for w in name.split())
-    return name
+    # A surname in capitals, as some write it (``Ian LYNAM``).
+    return " ".join(w.capitalize() if w.isalpha() and w.isupper() and len(w) >= 3 else w
+                    for w in name.split())  # fmt: skip
 
 
 def tidy_source(source: str) -> str:
@@ -146,7 +154,12 @@ def parse_byline(text: str, language: str) -> Byline | None:
 
 
 def parse_bare_name(text: str) -> Byline | None:
-    """A line that is only a name or names (``Hoàng Cường``, ``Lucas Massey``)."""
+    """A line that is only a name or names (``Hoàng Cường``, ``Lucas Massey``), a writer's
+    initials (``M.Q``), or an outlet's name (``VnExpress``)."""
+    if re.fullmatch(r"[A-ZĐ]\.[A-ZĐ](?:\.[A-ZĐ])?\.?", text):
+        return Byline([text.rstrip(".")], explicit=False)
+    if re.fullmatch(r"\S+", text) and (_ORG_WORDS.fullmatch(text) or text.casefold() in _OUTLETS):
+        return Byline([], text, explicit=False)
     parts = [p.strip() for p in text.split(",")]
     source = ""
     if len(parts) > 1 and _ORG_WORDS.search(parts[-1]):  # ``Jane Doe, Associated Press``
@@ -173,7 +186,7 @@ def split_title_suffix(title: str) -> tuple[str, str]:
 
 def _by(text: str, language: str) -> Byline | None:
     posted = _POSTED_ON.match(text)
-    if posted:
+    if posted and find_datetime(posted["date"], language):
         text = f"by {posted['rest']} on {posted['date']}"
     match = _BY.match(text)
     if not match:
@@ -182,7 +195,17 @@ def _by(text: str, language: str) -> Byline | None:
     rest = re.sub(r"\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?$", "", rest, flags=re.I)
     date = find_datetime(rest, language)
     if date:
-        rest = (rest[: date.start] + rest[date.end :]).strip(" |,–—-")
+        before, after = rest[: date.start].strip(" |,–—-"), rest[date.end :].strip(" |,–—-")
+        # Names before the date, and a scrap of the page after it (``… 06:34 pm Larry``).
+        before = re.sub(
+            r"(?:\s+(?:on|at|published|updated))?(?:\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)?"
+            r"\s*,?\s*$",
+            "",
+            before,
+            flags=re.I,
+        )
+        rest = before if split_names(before) and len(after.split()) <= 3 else f"{before} {after}"
+        rest = rest.strip(" |,–—-")
         rest = re.sub(r"\s+(?:on|at|published|updated)\s*$", "", rest, flags=re.I)
     rest = re.split(r"\s*[|·•]\s*", rest)[0]
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
@@ -323,7 +346,10 @@ def take_source_tag(lead: str) -> tuple[str, str] | None:
         if rest:
             return source, rest[0].upper() + rest[1:]
     dateline = _DATELINE.match(lead)
-    if dateline and "," in dateline.group(0) and lead[dateline.end() :].strip():
+    place = dateline.group(0) if dateline else ""
+    # A place of two or three words in capitals needs no comma: ``NEW YORK -- ``.
+    bare = re.fullmatch(r"[A-Z]{2,}(?: [A-Z]{2,}){1,2}\s+[-–—]{1,2}\s+", place)
+    if dateline and ("," in place or bare) and lead[dateline.end() :].strip():
         rest = lead[dateline.end() :].strip()
         return "", rest[0].upper() + rest[1:]
     return None

@@ -104,10 +104,14 @@ _PHOTO_TAIL = re.compile(r"(?<=[.!?…\"”])\s*(?:Photos?|Ảnh|Hình)\s*:\s*(?
 # ``… trên xa lộ. Ảnh: Velez. Kênh Fox 11 …``: a credit between two sentences, its caption the
 # sentence before it.
 _INLINE_PAREN = re.compile(
-    rf"\s*[(\[]\s*{_LABEL}\s*:\s*(?P<credit>[^()\[\]]{{1,60}})[)\]]\s+", re.I
+    rf"\s*[(\[]\s*{_LABEL}(?:\s*:\s*|\s+(?-i:(?=[A-ZĐ])))(?P<credit>[^()\[\]]{{1,60}})[)\]]\s+",
+    re.I,
 )
+# The credit ends at its full stop; without one (``Ảnh: Reuters Trong khi …``) only a credit
+# that cannot run into the next sentence: an agency, initials in capitals, a stock phrase.
 _INLINE_COLON = re.compile(
-    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*(?P<credit>[^.!?:;()\[\]]{1,50}?)\.\s+"
+    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*(?:(?P<credit>[^.!?:;()\[\]]{1,50}?)\."
+    rf"|(?P<bare>{_AGENCY}|[A-ZĐ]{{2,6}}|[Nn]hân vật cung cấp|NVCC|[Ii]nternet)(?=\s))\s+"
 )
 # ``Ảnh minh họa. Nguồn: VTV Cụ thể, …``, ``Ảnh minh họa - Internet Tấn công …``: a stock
 # photo's note opening the text. Without a full stop after it, the credit is one word.
@@ -231,11 +235,12 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
         breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))
         cut = breaks[-1].end() if breaks else 0
         caption = before[cut:].strip()
-        if not _credit_ok(mark["credit"]) or not 2 <= len(caption.split()) <= 30:
+        credit = mark.groupdict().get("credit") or mark.groupdict().get("bare") or ""
+        if not _credit_ok(credit) or not 2 <= len(caption.split()) <= 30:
             continue
         if before[:cut].strip():
             pieces.append(before[:cut].strip())
-        pieces.append(Caption(caption, _tidy_credit(mark["credit"])))
+        pieces.append(Caption(caption, _tidy_credit(credit)))
         done = mark.end()
     if not pieces:
         return None

@@ -74,7 +74,10 @@ def _is_meta(text: str) -> bool:
 # Marks Vietnamese newsrooms leave alone on the last line: "(T/h)" says the piece was compiled
 # from other outlets (no one's name, no outlet's); "PV" (phóng viên) stands for a staff
 # reporter, which is a byline.
-_COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp)\s*\)?\.?$")
+# "St" (sưu tầm) says it was collected from elsewhere.
+_COMPILED = re.compile(r"(?i)^\(?\s*(?:t\s*/\s*h|th|tổng\s+hợp|st|sưu\s+tầm)\s*\)?\.?$")
+# The same marks glued after the last sentence: ``… để ngày mai tính... St``.
+_GLUED_MARK = re.compile(r"(?<=[.!?…\"”])\s+\(?(?:T/h|St|Tổng hợp|Sưu tầm)\)?\.?$")
 # A series' marks: ``(Còn nữa)``, ``(Còn tiếp)``, ``(Hết)``, ``(Kỳ sau: …)``, ``(To be continued)``.
 _SERIES = re.compile(
     r"(?i)^\(\s*(?:còn nữa|còn tiếp|hết|kỳ sau|kỳ tới|bài sau|bài tới|đón đọc kỳ|to be continued"
@@ -150,6 +153,13 @@ def strip_marks(body: list[Line], draft: ArticleDraft) -> list[Line]:
         else:
             break
         body.pop()
+    if body and _GLUED_MARK.search(body[-1].text):
+        mark = _GLUED_MARK.search(body[-1].text)
+        assert mark is not None
+        draft.warn(
+            f"dropped the mark {mark.group(0).strip()!r} (compiled from other sources) at the end"
+        )
+        body[-1] = Line(body[-1].text[: mark.start()], body[-1].gap)
     if body and _END_MARK.search(body[-1].text):  # TTXVN's "end of dispatch": ``dự án./.``
         body[-1] = Line(_END_MARK.sub(".", body[-1].text), body[-1].gap)
     return body

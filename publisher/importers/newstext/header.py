@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publisher.importers.newstext.boiler import is_time_label
+from publisher.importers.newstext.boiler import is_comments_heading, is_time_label
 from publisher.importers.newstext.bylines import (
     Byline,
     parse_bare_name,
@@ -184,7 +184,7 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             draft.byline(byline)
             i += 1 + is_role(units, i + 1)
             continue
-        if is_time_label(unit.text):
+        if is_time_label(unit.text) or _is_top_furniture(unit.text):
             i += 1
             continue
         # An outlet alone under the byline or the date (``The Canadian Press``).
@@ -202,6 +202,16 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             continue
         break
     return i
+
+
+def _is_top_furniture(text: str) -> bool:
+    """Under the headline: the link to the comments (``comments ()``, ``12 Comments``), the
+    writer's address alone (``desk@paper.com``), a row of share counters (``0 (0) 0 SHARE``)."""
+    return (
+        is_comments_heading(text)
+        or bool(re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text))
+        or bool(re.fullmatch(r"(?i)[\d\s()]*(?:shares?|tweets?|likes?|comments?)[\d\s()]*", text))
+    )
 
 
 def _meta_follows(units: list[Line], i: int, language: str) -> bool:

@@ -17,6 +17,7 @@ _LIST_ITEM = re.compile(r"^(?:[-*+•·▪●]|–(?=\s))\s+\S")
 _LABEL_ALONE = re.compile(r"(?i)^(?:image|photo|picture) (?:caption|source|copyright)\s*[,:]?$")
 _CELL_BORDER = re.compile(r"^\|\s+|\s+\|$")
 # A wire service's reference to another story, for its subscribers' terminals: ``[ID:nL1N0O02AC]``.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an address alone on its line
 _WIRE_ID = re.compile(r"\s*\[ID:\w{6,16}\]")
 # ``1. Cấu trúc``, ``2.1 Thi thử``, ``IV. Kết luận``: a number and its dot (not ``3 hours ago``).
 NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVX]{1,4}\.)\s+\w")
@@ -122,7 +123,7 @@ def _continues(previous: Line, unit: Line) -> bool:
         return True
     if _CLOSING_START.match(text):
         return not (text.startswith(("…", "...")) and len(text) > 3)
-    if ends_sentence(before):
+    if ends_sentence(before) or _EMAIL.fullmatch(text):
         return False
     if text[:1].islower():
         return True
