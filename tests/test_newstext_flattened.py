@@ -9,7 +9,7 @@ from publisher.importers.base import Source
 from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.boiler import is_comments_heading
 from publisher.importers.newstext.bylines import parse_byline
-from publisher.importers.newstext.captions import Caption, split_inline_figures
+from publisher.importers.newstext.captions import Caption, parse_caption, split_inline_figures
 
 LONG = (
     "Người dân trong xã đã quen với việc phân loại rác tại nhà từ hai năm nay, và tổ "
@@ -137,3 +137,8 @@ def test_a_collected_mark_glued_to_the_end_is_dropped():
     result = imported(f"Sống cho hôm nay\n\nMở đầu bài viết.\n\n{LONG} St\n")
     assert result.article.paragraphs == (LONG,)
     assert any("compiled from other sources" in w for w in result.warnings)
+
+
+def test_a_paragraph_ending_with_its_source_is_no_caption():
+    text = f"{LONG} {LONG} Nguồn: Bộ Tài nguyên và Môi trường"
+    assert parse_caption(text) is None

@@ -204,3 +204,69 @@ def test_a_two_word_dateline_without_a_comma():
         "Talks resume on Tuesday\n\nNEW YORK -- Negotiators met again on Tuesday after a break.\n"
     ).article
     assert article.lead == "Negotiators met again on Tuesday after a break."
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "source"),
+    [
+        ("+ Posted by Brandon Lake // Executive Producer, Dust 514", ["Brandon Lake"], ""),
+        ("By Jeremy Glade info", ["Jeremy Glade"], ""),
+        ("Submitted by Kyle Manton on Thu, 08/09/2012 - 3:04pm", ["Kyle Manton"], ""),
+        ("TTXVN/Tin Tức", [], "TTXVN/Tin Tức"),
+    ],
+)
+def test_bylines_with_bullets_separators_link_labels_and_two_outlets(text, authors, source):
+    found = parse_byline(text, "en")
+    assert found is not None and (found.authors, found.source) == (authors, source)
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Photo: blogs.telegraph.co.uk", "blogs.telegraph.co.uk"),
+        ("Top image by Bo Liao", "Bo Liao"),
+    ],
+)
+def test_a_site_as_a_credit_and_the_top_image_s_credit(line, credit):
+    found = parse_caption(line)
+    assert found is not None and (found.caption, found.credit) == ("", credit)
+
+
+def test_the_end_of_an_article_its_source_a_list_and_a_video_s_link():
+    text = (
+        "How geckos cope with wet feet\n\n"
+        "Geckos cling to almost any dry surface, and a team set out to learn about wet ones.\n\n"
+        "Direct link to How geckos cope with wet feet on YouTube.\n\n"
+        "What to look for in the results:\n\n"
+        "– Grip on Glass\n– Grip When Wet\n– Recovery Time\n\n"
+        "So geckos can walk on wet surfaces as long as their feet stay reasonably dry, and the "
+        "team now wants to learn how long a drenched gecko takes to recover. "
+        "Source : The Society of Biologists\n"
+    )
+    article = imported(text).article
+    assert (article.source, article.authors) == ("The Society of Biologists", ())
+    assert article.paragraphs[1] == "- Grip on Glass\n- Grip When Wet\n- Recovery Time"
+    assert not any("Direct link" in p or "Source" in p for p in article.paragraphs)
+
+
+def test_the_headline_glued_before_the_text_is_the_lead_photo_s_caption():
+    title = "Những mẫu xe rẻ nhất từng phân khúc hiện nay"
+    article = imported(
+        f"{title}\nDanh sách những mẫu xe rẻ nhất do một trang chuyên về ô tô bình chọn.\n"
+        f"{title} Tìm mua được một chiếc xe phù hợp nhu cầu sử dụng là điều mà khách hàng "
+        "mong muốn, nhất là khi giá cũng vừa túi tiền.\n"
+    ).article
+    assert [(f.caption, f.after_paragraph) for f in article.figures] == [(title, 0)]
+    assert article.paragraphs[0].startswith("Tìm mua được")
+
+
+def test_a_byline_with_no_name_in_it_is_skipped():
+    result = imported(
+        "Dirk got married\ncomments ()\nBy SportsDesk sports\n"
+        "1:06 am on August 9, 2012 | Permalink\n\n"
+        "Turns out the forward did get married in July, and only a few friends were there.\n\n"
+        "Give us your ideas on the subject by commenting below.\n"
+    )
+    assert result.article.lead.startswith("Turns out")
+    assert result.article.published is not None and result.article.published.day == 9
+    assert any("no name" in w for w in result.warnings)

@@ -120,6 +120,13 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
         if idx == lead_at:
             items.append(Item("lead", text))
             continue
+        first = sum(i.kind == "p" for i in items) < 2  # the text's opening (after its lead)
+        opening = _headline_glued(text, draft.title) if first else ""
+        if opening:
+            # The headline glued before the text: the lead photo's caption, as aggregators
+            # print it (the picture's alt text is the headline).
+            items.append(Item("fig", caption=Caption(draft.title, "")))
+            unit = Line(opening, unit.gap)
         items.extend(_item(unit, items, draft, spaced))
     return items
 
@@ -166,6 +173,14 @@ def _text(text: str) -> list[Item]:
     if tail is None:
         return [Item("p", text)]
     return [Item("p", tail[0]), Item("fig", caption=Caption("", tail[1]))]
+
+
+def _headline_glued(text: str, title: str) -> str:
+    """The text after the headline, when a paragraph opens with the headline and runs on."""
+    if not title or not text.startswith(title + " "):
+        return ""
+    rest = text[len(title) :].strip()
+    return rest if rest[:1].isupper() and len(rest.split()) >= 8 else ""
 
 
 def _is_series_label(text: str) -> bool:

@@ -45,7 +45,9 @@ _WIDGETS = re.compile(
     # Blog furniture (Blogger, WordPress): the post's navigation and share blocks.
     r"|reuse this content|supported by|send any friend a story|give this article"
     r"|syndicate content|rss feeds?|show full (?:article|story|post)|(?:share|like) this:?"
-    r"|newer posts?(?: older posts?)?(?: home)?|older posts?(?: home)?)$",
+    r"|newer posts?(?: older posts?)?(?: home)?|older posts?(?: home)?"
+    # The text an embedded video leaves: ``Direct link to <title> on YouTube.``
+    r"|direct link to .{1,200} on (?:youtube|vimeo)\.?)$",
     re.I,
 )
 # ``Thời sự > Xã hội > Giao thông``: a breadcrumb of short section names.

@@ -30,7 +30,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
 _BY = re.compile(
     r"^(?:by|(?:(?:this )?(?:post|article|story|piece)(?: was)? )?written by(?: guest \w+)?"
-    r"|guest (?:post|article) by|story by|words by|text by|reporting by|posted by"
+    r"|guest (?:post|article) by|story by|words by|text by|reporting by|posted by|submitted by"
     r"|published by|viết bởi"
     r"|đăng bởi"
     r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
@@ -143,7 +143,7 @@ def split_names(text: str, *, min_words: int = 1) -> list[str] | None:
 
 def parse_byline(text: str, language: str) -> Byline | None:
     """The byline ``text`` is, or None. Bare names are left to ``parse_bare_name``."""
-    text = text.strip().strip("*_").strip()
+    text = re.sub(r"^[+•·]\s+", "", text.strip().strip("*_").strip())  # a bullet before it
     if len(text) > 120:
         return None
     for parse in (_by, _reader, _theo, _slash, _paren, _dated, _signature, _with_role):
@@ -198,7 +198,8 @@ def _by(text: str, language: str) -> Byline | None:
         before, after = rest[: date.start].strip(" |,–—-"), rest[date.end :].strip(" |,–—-")
         # Names before the date, and a scrap of the page after it (``… 06:34 pm Larry``).
         before = re.sub(
-            r"(?:\s+(?:on|at|published|updated))?(?:\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)?"
+            r"(?:\s+(?:on|at|published|updated))?"
+            r"(?:\s+(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)?"
             r"\s*,?\s*$",
             "",
             before,
@@ -207,7 +208,9 @@ def _by(text: str, language: str) -> Byline | None:
         rest = before if split_names(before) and len(after.split()) <= 3 else f"{before} {after}"
         rest = rest.strip(" |,–—-")
         rest = re.sub(r"\s+(?:on|at|published|updated)\s*$", "", rest, flags=re.I)
-    rest = re.split(r"\s*[|·•]\s*", rest)[0]
+    rest = re.split(r"\s*(?:[|·•]|//)\s*", rest)[0]
+    # A link's label after the name: ``By Jeremy Glass info``.
+    rest = re.sub(r"(?<=[A-Za-zÀ-ỹ])\s+(?:info|bio|more|email|e-mail|contact)$", "", rest)
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
     rest = _AGENCY_AFTER.sub(r", \g<agency>", rest)  # ``By ANNA LEE Associated Press``
     parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]
@@ -258,6 +261,8 @@ def _slash(text: str, language: str) -> Byline | None:
     names = split_names(match.group("names"))
     if names is None:
         return None
+    if len(names) == 1 and (names[0].upper() in _BARE_OUTLETS or _ORG_WORDS.fullmatch(names[0])):
+        return Byline([], tidy_source(text))  # ``TTXVN/Tin Tức``: two outlets
     return Byline(names, tidy_source(match.group("src")))
 
 

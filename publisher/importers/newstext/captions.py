@@ -29,7 +29,7 @@ _PAREN_AGENCY = re.compile(
 )
 _COLON_CREDIT = re.compile(
     rf"^(?P<caption>(?:.*?(?:[.!?…)\"”’]|(?P<dash>\s[-–—|]))\s*)?)(?P<label>{_LABEL})\s*:\s*"
-    r"(?P<credit>[^.!?]{1,80}?)\s*\.?$",
+    r"(?P<credit>(?:[^.!?]|\.(?=[a-z]{2}))+?)\s*\.?$",  # a site's name may have dots
     re.I,
 )
 _NOTE_CREDIT = re.compile(
@@ -57,7 +57,8 @@ _US_CREDIT = re.compile(
 )
 # ``Photo by Sara Bjork``, ``The pier at dawn. Photos by Jane Roe/The Ledger``.
 _BY_CREDIT = re.compile(
-    r"^(?P<caption>(?:.*?[.!?…\"”’])?)\s*(?:photos?|photographs?|images?|pictures?|illustration)"
+    r"^(?P<caption>(?:.*?[.!?…\"”’])?)\s*(?:(?:top|lead|header|featured|cover|main)\s+)?"
+    r"(?:photos?|photographs?|images?|pictures?|illustration)"
     r"\s+by\s+(?P<credit>[A-Z][^.!?]{1,60}?)\.?$",
     re.I,
 )
@@ -158,6 +159,9 @@ def parse_caption(text: str) -> Caption | None:
             unended = caption and not (ends_sentence(caption) or caption[-1] in ')"”’')
             if unended and pattern is _COLON_CREDIT and not dashed:
                 continue  # ``Tiếng Anh: ...`` mid-sentence is no credit
+            cited = pattern is _COLON_CREDIT and match.group("label").lower() in ("nguồn", "source")
+            if cited and len(caption.split()) > 30:
+                continue  # a paragraph ending with where it came from: the footer's to read
             return Caption(caption, _tidy_credit(match.group("credit")))
     signed = _COPYRIGHT_CREDIT.match(text)
     if (
@@ -236,7 +240,7 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
         cut = breaks[-1].end() if breaks else 0
         caption = before[cut:].strip()
         credit = mark.groupdict().get("credit") or mark.groupdict().get("bare") or ""
-        if not _credit_ok(credit) or not 2 <= len(caption.split()) <= 30:
+        if not _credit_ok(credit) or not 2 <= len(caption.split()) <= 50:
             continue
         if before[:cut].strip():
             pieces.append(before[:cut].strip())

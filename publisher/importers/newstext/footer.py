@@ -10,9 +10,11 @@ from publisher.importers.newstext.bylines import Byline, parse_bare_name, parse_
 from publisher.importers.newstext.captions import Caption, is_credit_only, parse_caption
 from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
-from publisher.importers.newstext.units import Line, ends_sentence
+from publisher.importers.newstext.units import Line, ends_sentence, is_list_item
 
-_GLUED_THEO = re.compile(r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn:?)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)")
+_GLUED_THEO = re.compile(
+    r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn\s*:?|Source\s*:)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)"
+)
 # Agencies' credit line in parentheses after the last sentence: ``(Reporting by Jane Doe)``.
 _GLUED_CREDIT = re.compile(
     r"(?<=[.!?…\"”])\s*\((?P<credit>(?:(?:additional )?reporting|writing|text|story) by"
@@ -214,6 +216,8 @@ def _starts_footer(body: list[Line], idx: int, language: str, end: int) -> bool:
     if boiler.is_comment_meta(text) and idx >= len(body) // 2:
         return True
     found = parse_byline(text, language)
+    if found is not None and _in_list(body, idx):
+        found = None  # ``– Zoom Length`` among other dashed lines: a list, not a signature
     if found is not None and (found.authors or found.source):
         late = idx >= len(body) // (2 if re.match(r"(?i)by\s", text) else 3)
         return late or all(_footerish(u.text, language) for u in body[idx + 1 :])
@@ -225,6 +229,12 @@ def _starts_footer(body: list[Line], idx: int, language: str, end: int) -> bool:
         ends = [k for k, u in enumerate(rest) if _opens_section(u.text)]
         return all(_footerish(u.text, language) for u in rest[: ends[0] if ends else None])
     return False
+
+
+def _in_list(body: list[Line], idx: int) -> bool:
+    """Line ``idx`` is a list item with another item right above or below it."""
+    near = [body[k] for k in (idx - 1, idx + 1) if 0 <= k < len(body)]
+    return is_list_item(body[idx].text) and any(u.gap == 0 and is_list_item(u.text) for u in near)
 
 
 def _opens_section(text: str) -> bool:

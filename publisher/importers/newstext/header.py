@@ -40,6 +40,8 @@ def parse_header(units: list[Line], draft: ArticleDraft) -> int:
         return i
     while i + 1 < len(units) and _top_photo(units[i].text, draft):
         i = _skip_meta(units, i + 1, draft)
+    if i >= len(units):
+        return i
     first = units[i]
     if is_title_like(first.text):
         title = re.sub(r"^#{1,6}\s+", "", first.text)  # a Markdown heading marker
@@ -185,6 +187,11 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             i += 1 + is_role(units, i + 1)
             continue
         if is_time_label(unit.text) or _is_top_furniture(unit.text):
+            i += 1
+            continue
+        if re.match(r"(?i)by\s", unit.text) and unit.words <= 5 and not ends_sentence(unit.text):
+            # ``By SportsDayDFW sports``: a byline of no one's name (a desk, a handle).
+            draft.warn(f"skipped a byline with no name in it: {unit.text!r}")
             i += 1
             continue
         # An outlet alone under the byline or the date (``The Canadian Press``).
