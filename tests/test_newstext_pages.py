@@ -270,3 +270,10 @@ def test_a_byline_with_no_name_in_it_is_skipped():
     assert result.article.lead.startswith("Turns out")
     assert result.article.published is not None and result.article.published.day == 9
     assert any("no name" in w for w in result.warnings)
+
+
+def test_a_photo_and_a_date_alone_are_refused_with_the_reason():
+    from publisher.errors import InputError
+
+    with pytest.raises(InputError, match="no recognisable title"):
+        imported("Cầu mới qua sông Hồng lúc bình minh. Ảnh: Minh Khoa\n12/08/2017 15:42\n")
