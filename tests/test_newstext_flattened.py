@@ -142,3 +142,29 @@ def test_a_collected_mark_glued_to_the_end_is_dropped():
 def test_a_paragraph_ending_with_its_source_is_no_caption():
     text = f"{LONG} {LONG} Nguồn: Bộ Tài nguyên và Môi trường"
     assert parse_caption(text) is None
+
+
+@pytest.mark.parametrize(
+    ("middle", "caption", "credit"),
+    [
+        ("Bị cáo tại phiên tòa. Ảnh: C.T.V.", "Bị cáo tại phiên tòa.", "C.T.V"),
+        ("Hiện trường vụ việc. Ảnh: Q.T", "Hiện trường vụ việc.", "Q.T"),
+        ("Người bị lừa lại chính là ta (Ảnh minh họa)", "Người bị lừa lại chính là ta",
+         "Ảnh minh họa"),
+        ("Anh là người đầu tiên cô nhớ đến. Ảnh minh họa", "", "Ảnh minh họa"),
+    ],
+)  # fmt: skip
+def test_initials_and_stock_photo_notes_inside_a_paragraph(middle, caption, credit):
+    pieces = split_inline_figures(f"{LONG} {middle} Theo người nhà, xã mua thêm xe.")
+    assert pieces is not None and Caption(caption, credit) in pieces
+    assert pieces[-1] == "Theo người nhà, xã mua thêm xe."
+
+
+def test_a_standfirst_quoted_again_in_the_text_stays_the_lead():
+    standfirst = "Đôi khi những gì chúng ta nhìn thấy lại không phải là sự thật."
+    article = imported(
+        f"Cái kết cho kẻ nói dối\n{standfirst}\n"
+        f"Một nữ tu xin đi nhờ xe và gặp được tài xế tốt bụng. Bài học rút ra: {standfirst} "
+        "Và đôi khi người bị lừa lại chính là ta.\n"
+    ).article
+    assert article.lead == standfirst

@@ -6,6 +6,7 @@ import pytest
 
 from publisher.importers.base import Source
 from publisher.importers.newstext import NewsTextImporter
+from publisher.importers.newstext.boiler import is_widget
 from publisher.importers.newstext.bylines import parse_bare_name, parse_byline
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import parse_date_line
@@ -277,3 +278,67 @@ def test_a_photo_and_a_date_alone_are_refused_with_the_reason():
 
     with pytest.raises(InputError, match="no recognisable title"):
         imported("Cầu mới qua sông Hồng lúc bình minh. Ảnh: Minh Khoa\n12/08/2017 15:42\n")
+
+
+def test_a_wire_s_dateline_line_an_em_dash_dateline_and_a_hyphenated_name():
+    article = imported(
+        "Woman charged in injection death\n\nBy JUNG-AH LEE Associated Press\n"
+        "PHILADELPHIA July 24, 2012 (AP)\n\n"
+        "A woman who calls herself a nurse is facing murder charges, prosecutors said.\n\n"
+        "She was arraigned on Tuesday.\n"
+    ).article
+    assert (article.authors, article.source) == (("Jung-Ah Lee",), "Associated Press")
+    assert article.published is not None and article.published.day == 24
+    assert article.paragraphs == ("She was arraigned on Tuesday.",)
+    seoul = imported(
+        "LG Display swings to profit\n\n"
+        "SEOUL—Demand for displays rose in the third quarter of the year.\n\n"
+        "The company said so on Thursday.\n"
+    ).article
+    assert seoul.lead == "Demand for displays rose in the third quarter of the year."
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "day"),
+    [
+        ("Posted November 4th, 2012 / By Jean-Paul Gassin in Inspiration", ["Jean-Paul Gassin"], 4),
+        ("Modified on August 31, 2012 by Matt Tuck", ["Matt Tuck"], 31),
+    ],
+)
+def test_a_blog_s_category_after_the_name_and_a_modified_date(text, authors, day):
+    found = parse_byline(text, "en")
+    assert found is not None and found.authors == authors
+    assert found.date is not None and found.date.value.day == day
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Click here to find out which 9 other stocks recently crossed above their 200 day moving "
+        "average »",
+        "Special Offer: Establish a secure stream of income during your retirement years.",
+        "See what other ETFs contain EXXI »",
+        "Buy Now: 16GB $399 | 32GB $499 (Available Nov. 13th)",
+    ],
+)
+def test_offers_and_arrow_links_are_furniture(line):
+    assert is_widget(line)
+
+
+def test_a_quotation_closed_with_guillemets_stays():
+    assert not is_widget("«Chúng tôi sẽ trở lại vào năm sau», ông nói với báo chí »")
+    assert not is_widget("Ông nói: «Chúng tôi sẽ trở lại vào năm sau»")
+
+
+def test_the_guardian_s_photograph_label_and_a_column_s_mailbox():
+    found = parse_caption(
+        "Brokers say the scheme may have boosted lending. Photograph Chris Furl/Getty Images"
+    )
+    assert found is not None and found.credit == "Chris Furl/Getty Images"
+    result = imported(
+        "Reassessing flu shots\n\nBy RONI RABIN\n\nIt is flu-shot season again this month.\n\n"
+        "Wash your hands, the doctors say.\n\n"
+        "Readers may submit comments or questions for The Consumer by e-mail to c@paper.example.\n"
+    )
+    assert result.article.paragraphs == ("Wash your hands, the doctors say.",)
+    assert any("editors' note" in w for w in result.warnings)

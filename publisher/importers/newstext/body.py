@@ -257,11 +257,13 @@ def _drop_pull_quotes(items: list[Item], draft: ArticleDraft) -> None:
         inside = [
             j for j, t in enumerate(texts) if j != idx and len(t) > len(needle) + 20 and needle in t
         ]
-        if idx == first and inside and texts[inside[0]].startswith(texts[idx]):
-            # The standfirst, repeated as the first sentence of the text: the text's copy goes.
-            body = items[inside[0]]
-            body.text = body.text[len(item.text) :].lstrip()
-            texts[inside[0]] = body.text.casefold()
+        if idx == first:
+            # The standfirst, often a sentence of the text: it stays. Repeated as the text's
+            # first sentence, the text's copy goes.
+            if inside and texts[inside[0]].startswith(texts[idx]):
+                body = items[inside[0]]
+                body.text = body.text[len(item.text) :].lstrip()
+                texts[inside[0]] = body.text.casefold()
         elif inside:
             draft.warn(f"dropped a pull quote repeated in the text: {item.text[:60]!r}")
             del items[idx]

@@ -22,7 +22,10 @@ _WIDGETS = re.compile(
     r"|linkedin|pinterest|whatsapp|reddit|[a-z]?[+-]|a+|aa+|\d+))*"
     r"|(?:back to|về) (?:top|đầu trang|trang chủ)|trở về đầu trang|top of page|trở lại .{1,30}"
     r"|follow (?:\w+ ){1,3}on (?:twitter|facebook|instagram|x|threads).{0,40}"
-    r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,60}"
+    r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,160}"
+    # Advertisers' and the site's offers, and links set as a line with an arrow (``See what
+    # other ETFs contain EXXI »``; a quotation closed with ``»`` opens with ``«``).
+    r"|special offer:.{0,300}|buy now\b.{0,100}|[^«]{1,100}»"
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
     r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
     r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"

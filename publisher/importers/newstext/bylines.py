@@ -42,8 +42,8 @@ _BY = re.compile(
 )
 # A blog's ``Posted on March 3, 2023 by Jane Roe``: the date before the name.
 _POSTED_ON = re.compile(
-    r"^(?:(?:posted|published)(?:\s+on)?\s*,?\s+)?(?P<date>[^,]{3,30}(?:,[^,]{2,30}){0,2}?),?"
-    r"\s+by\s+(?P<rest>.+)$",
+    r"^(?:(?:posted|published|modified|updated|last updated|created)(?:\s+on)?\s*,?\s+)?"
+    r"(?P<date>[^,/|]{3,30}(?:,[^,/|]{2,30}){0,2}?)(?:,|\s+[/|])?\s+by\s+(?P<rest>.+)$",
     re.I,
 )
 # An agency straight after the name, without a comma, as the AP prints its bylines.
@@ -93,7 +93,7 @@ _DATELINE = re.compile(
     r"^[A-Z]{3,}(?:[ .'-][A-Z]{2,})*"
     r"(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?|(?:[A-Z]\.){2,3}))?"
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
-    r"\s+[-–—]{1,2}\s+(?=[A-Z0-9\"“‘'])"
+    r"(?:\s+[-–—]{1,2}\s+|—)(?=[A-Z0-9\"“‘'])"  # ``SEOUL—Demand …``: an em dash needs no space
 )
 
 
@@ -122,10 +122,15 @@ def tidy_name(name: str) -> str:
     """``SCOTT SHANE`` → ``Scott Shane``; other names as written."""
     name = name.strip(" .,;:-–—")
     if name.isupper() and len(name) > 3:
-        return " ".join(w.capitalize() for w in name.split())
+        return " ".join(_capitalize(w) for w in name.split())
     # A surname in capitals, as some write it (``Ian LYNAM``).
-    return " ".join(w.capitalize() if w.isalpha() and w.isupper() and len(w) >= 3 else w
+    return " ".join(_capitalize(w) if w.isalpha() and w.isupper() and len(w) >= 3 else w
                     for w in name.split())  # fmt: skip
+
+
+def _capitalize(word: str) -> str:
+    """``JUNG-AH`` → ``Jung-Ah``: each part of a hyphenated name."""
+    return "-".join(part.capitalize() for part in word.split("-"))
 
 
 def tidy_source(source: str) -> str:
@@ -209,8 +214,11 @@ def _by(text: str, language: str) -> Byline | None:
         rest = rest.strip(" |,–—-")
         rest = re.sub(r"\s+(?:on|at|published|updated)\s*$", "", rest, flags=re.I)
     rest = re.split(r"\s*(?:[|·•]|//)\s*", rest)[0]
-    # A link's label after the name: ``By Jeremy Glass info``.
+    # A link's label after the name: ``By Jeremy Glass info``; the blog's category after it:
+    # ``By Jean-Pierre Gassin in Inspiration``.
     rest = re.sub(r"(?<=[A-Za-zÀ-ỹ])\s+(?:info|bio|more|email|e-mail|contact)$", "", rest)
+    if split_names(rest) is None:
+        rest = re.sub(r"\s+in\s+[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}$", "", rest)
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
     rest = _AGENCY_AFTER.sub(r", \g<agency>", rest)  # ``By ANNA LEE Associated Press``
     parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]
@@ -353,7 +361,9 @@ def take_source_tag(lead: str) -> tuple[str, str] | None:
     dateline = _DATELINE.match(lead)
     place = dateline.group(0) if dateline else ""
     # A place of two or three words in capitals needs no comma: ``NEW YORK -- ``.
-    bare = re.fullmatch(r"[A-Z]{2,}(?: [A-Z]{2,}){1,2}\s+[-–—]{1,2}\s+", place)
+    bare = re.fullmatch(
+        r"[A-Z]{2,}(?: [A-Z]{2,}){1,2}\s+[-–—]{1,2}\s+|[A-Z]{3,}(?: [A-Z]{2,}){0,2}—", place
+    )
     if dateline and ("," in place or bare) and lead[dateline.end() :].strip():
         rest = lead[dateline.end() :].strip()
         return "", rest[0].upper() + rest[1:]

@@ -111,8 +111,15 @@ _INLINE_PAREN = re.compile(
 # The credit ends at its full stop; without one (``Ảnh: Reuters Trong khi …``) only a credit
 # that cannot run into the next sentence: an agency, initials in capitals, a stock phrase.
 _INLINE_COLON = re.compile(
-    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*(?:(?P<credit>[^.!?:;()\[\]]{1,50}?)\."
+    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*"
+    r"(?:(?P<initials>[A-ZĐ]\.[A-ZĐ](?:\.[A-ZĐ])*)\.?(?=\s)|(?P<credit>[^.!?:;()\[\]]{1,50}?)\."
     rf"|(?P<bare>{_AGENCY}|[A-ZĐ]{{2,6}}|[Nn]hân vật cung cấp|NVCC|[Ii]nternet)(?=\s))\s+"
+)
+# A stock photo's note in the middle of the text: ``… bản thân ta (Ảnh minh họa) Cô hỏi …``
+# (the caption before it), ``… nhớ đến. Ảnh minh họa Sau nhiều lần …`` (no caption).
+_INLINE_NOTE = re.compile(
+    r"\s*\((?P<credit>(?:Ảnh|Hình|ảnh|hình) minh (?:họa|hoạ))\)\s+"
+    r"|(?<=[.!?…\"”])\s+(?P<alone>(?:Ảnh|Hình) minh (?:họa|hoạ))\.?\s+"
 )
 # ``Ảnh minh họa. Nguồn: VTV Cụ thể, …``, ``Ảnh minh họa - Internet Tấn công …``: a stock
 # photo's note opening the text. Without a full stop after it, the credit is one word.
@@ -226,20 +233,30 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
     if opening and _starts_sentence(text[opening.end() :]):
         pieces.append(Caption(opening["caption"], _tidy_credit(opening["credit"])))
         text = text[opening.end() :]
-    marks = sorted([*_INLINE_PAREN.finditer(text), *_INLINE_COLON.finditer(text)], key=_start)
+    found = [*_INLINE_PAREN.finditer(text), *_INLINE_COLON.finditer(text)]
+    marks = sorted([*found, *_INLINE_NOTE.finditer(text)], key=_start)
     done = 0
     for mark in marks:
         before = text[done : mark.start()]
-        if (
-            mark.start() < done
-            or not ends_sentence(before)
-            or not _starts_sentence(text[mark.end() :])
-        ):
+        groups = mark.groupdict()
+        if mark.start() < done:
+            continue
+        if groups.get("alone") and _starts_sentence(text[mark.end() :]):
+            if before.strip():
+                pieces.append(before.strip())
+            pieces.append(Caption("", groups["alone"]))
+            done = mark.end()
+            continue
+        noted = bool(groups.get("credit")) and mark.re is _INLINE_NOTE
+        ended = ends_sentence(before) or noted  # ``(Ảnh minh họa)`` closes its own caption
+        if mark.start() < done or not ended or not _starts_sentence(text[mark.end() :]):
             continue
         breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))
         cut = breaks[-1].end() if breaks else 0
         caption = before[cut:].strip()
-        credit = mark.groupdict().get("credit") or mark.groupdict().get("bare") or ""
+        credit = groups.get("initials") or groups.get("credit") or groups.get("bare") or ""
+        if noted:
+            credit = credit[:1].upper() + credit[1:]
         if not _credit_ok(credit) or not 2 <= len(caption.split()) <= 50:
             continue
         if before[:cut].strip():
@@ -275,4 +292,6 @@ def _dash_credit_ok(caption: str, credit: str) -> bool:
 
 def _tidy_credit(credit: str) -> str:
     credit = re.sub(r"\s+:\s*", ": ", credit.strip())
+    # The Guardian's ``Photograph Christopher Furlong/Getty Images``: the label is no credit.
+    credit = re.sub(r"^(?i:photograph|photo|picture)\s+(?!courtesy|by\b)(?=[A-Z])", "", credit)
     return credit.strip(" .;,")

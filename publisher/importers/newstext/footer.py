@@ -106,7 +106,8 @@ _CONTRIBUTED = re.compile(
 _CORRECTED = re.compile(
     r"(?i)^(?:(?:this|the|an earlier version of this) (?:story|article|report|version)"
     r" (?:has been|was|had been|is) (?:corrected|updated|changed|amended|clarified)\b.{0,240}"
-    r"|a version of this (?:article|story) appear(?:s|ed) in print\b.{0,300})$"
+    r"|a version of this (?:article|story) appear(?:s|ed) in print\b.{0,300}"
+    r"|readers (?:may|can) (?:submit|send|e-?mail|write)\b.{0,200})$"  # a column's mailbox
 )
 # How to reach the author, and where the piece first ran: notes that end English articles.
 _REACHED = re.compile(
@@ -300,7 +301,7 @@ def _glued_credits(text: str, language: str) -> list[str] | None:
         return None
     parts: list[str] = []
     for part in _credit_runs(words[cut:]):
-        part = re.sub(r"\s+[-–—]$", "", part).strip()
+        part = re.sub(r"^\*\s*|\s+[-–—]$", "", part).strip()  # ``* Anh Tuấn``, ``Minh Quang -``
         # A credit said twice, top and bottom of the page, glued to the one before it.
         again = next((p for p in parts if part.endswith(" " + p)), "")
         parts += [part[: -len(again)].strip(), again] if again else [part]

@@ -21,6 +21,10 @@ from publisher.model import Figure
 from publisher.text import fold
 
 MAX_TITLE_WORDS = 35
+# A wire's dateline on its own line: the place in capitals, the day, the agency.
+_WIRE_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'-]{2,40}?\s+(?P<date>[^()]{6,40}?)\s*\((?P<src>[^()]{1,20})\)$"
+)
 # A byline's second line: the beat (``Transport correspondent``, ``Phóng viên thường trú``).
 _ROLE = re.compile(
     r"(?i)^(?:[\w&-]+\s){0,3}(?:correspondent|reporter|editor|writer|columnist|phóng viên"
@@ -187,6 +191,13 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             i += 1 + is_role(units, i + 1)
             continue
         if is_time_label(unit.text) or _is_top_furniture(unit.text):
+            i += 1
+            continue
+        wire = _WIRE_DATELINE.match(unit.text)
+        wire_date = parse_date_line(wire["date"], draft.language) if wire else None
+        if wire and wire_date:  # ``PHILADELPHIA July 24, 2012 (AP)``
+            draft.date(wire_date)
+            draft.set_source(wire["src"])
             i += 1
             continue
         if re.match(r"(?i)by\s", unit.text) and unit.words <= 5 and not ends_sentence(unit.text):
