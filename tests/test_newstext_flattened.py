@@ -168,3 +168,16 @@ def test_a_standfirst_quoted_again_in_the_text_stays_the_lead():
         "Và đôi khi người bị lừa lại chính là ta.\n"
     ).article
     assert article.lead == standfirst
+
+
+def test_a_photo_credit_in_brackets_closes_its_caption_without_a_full_stop():
+    text = (
+        f"{LONG} Chị Xuyến rất sợ hãi sau khi bị hắt chất bẩn (Ảnh Vietnamnet) Ngay sau đó, PV đến."
+    )
+    assert split_inline_figures(text) == [
+        LONG,
+        Caption("Chị Xuyến rất sợ hãi sau khi bị hắt chất bẩn", "Vietnamnet"),
+        "Ngay sau đó, PV đến.",
+    ]
+    cited = f"{LONG} Số hộ tham gia tăng 20% (Nguồn: UBND xã) Ngay sau đó, xã mua thêm xe."
+    assert split_inline_figures(cited) is None

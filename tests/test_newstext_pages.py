@@ -342,3 +342,14 @@ def test_the_guardian_s_photograph_label_and_a_column_s_mailbox():
     )
     assert result.article.paragraphs == ("Wash your hands, the doctors say.",)
     assert any("editors' note" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[ Download the Big Data Analytics Deep Dive for a practical overview. ]",
+        "To see John Blackstone's report, click on the video in the player above.",
+    ],
+)
+def test_a_boxed_promotion_and_a_pointer_to_a_video_are_furniture(line):
+    assert is_widget(line)

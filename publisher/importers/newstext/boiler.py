@@ -26,6 +26,8 @@ _WIDGETS = re.compile(
     # Advertisers' and the site's offers, and links set as a line with an arrow (``See what
     # other ETFs contain EXXI »``; a quotation closed with ``»`` opens with ``«``).
     r"|special offer:.{0,300}|buy now\b.{0,100}|[^«]{1,100}»"
+    # A promotion boxed in brackets, and the line pointing at a video player.
+    r"|\[\s.{5,300}\s\]|.{0,80}\bclick on the video\b.{0,80}"
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
     r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
     r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"
@@ -78,7 +80,7 @@ _RELATED = re.compile(
     re.I,
 )
 _COMMENTS = re.compile(
-    r"^(?:(?:\d+|no)\s+)?(?:bình luận|ý kiến(?: bạn đọc| của bạn)?|phản hồi|gửi bình luận"
+    r"^(?:(?:\d+\s*|no\s+))?(?:bình luận|ý kiến(?: bạn đọc| của bạn)?|phản hồi|gửi bình luận"
     r"|gửi ý kiến"
     r"|viết bình luận|comments?|reader comments|discussion|join the (?:conversation|discussion)"
     r"|leave a (?:comment|reply)|post a comment|add a comment|show comments|view comments)"

@@ -25,6 +25,12 @@ _ROLES = re.compile(
     r"|editor|writer|contributor)|for .+|in [A-Z].*)$",
     re.I,
 )
+# A writer's job after the name, and a user name a blog signs with.
+_JOB = re.compile(
+    r"(?i)\b(?:engineer|manager|director|producer|officer|executive|president|founder|analyst"
+    r"|designer|developer|scientist|specialist|strategist|consultant|evangelist|intern)s?\b"
+)
+_HANDLE = re.compile(r"(?!(?:email|mail|phone|fax|post|hand)$)[a-z][a-z0-9_.-]{2,30}")
 _COMPILED = re.compile(r"^(?:t/?h|tổng hợp|th|tổng hợp từ nhiều nguồn)$", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*|[A-Z]\.|Mc\w+|O'\w+)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|&|\band\b|\bvà\b)\s*")
@@ -129,7 +135,9 @@ def tidy_name(name: str) -> str:
 
 
 def _capitalize(word: str) -> str:
-    """``JUNG-AH`` → ``Jung-Ah``: each part of a hyphenated name."""
+    """``JUNG-AH`` → ``Jung-Ah``: each part of a hyphenated name; initials stay (``J.D.``)."""
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", word):
+        return word
     return "-".join(part.capitalize() for part in word.split("-"))
 
 
@@ -197,6 +205,10 @@ def _by(text: str, language: str) -> Byline | None:
     if not match:
         return None
     rest = _EDITING.sub("", match.group("rest")).strip()
+    # ``By NBC News and wire services``: the outlet, with the agencies it drew on.
+    rest = re.sub(
+        r"\s+(?:and|with|&)\s+(?:wire (?:services|reports)|(?:news )?agencies)$", "", rest
+    )
     rest = re.sub(r"\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?$", "", rest, flags=re.I)
     date = find_datetime(rest, language)
     if date:
@@ -227,10 +239,18 @@ def _by(text: str, language: str) -> Byline | None:
         last = parts.pop()
         if not _ROLES.match(last) or last.lower().startswith("for "):
             source = re.sub(r"^for\s+", "", last, flags=re.I)
+    job = next((k for k, p in enumerate(parts) if k and _JOB.search(p)), None)
+    if job is not None:  # ``Karl Schmidt, Software Engineer, Google Maps``
+        source = source or (parts[job + 1] if job + 1 < len(parts) else "")
+        parts = parts[:job]
+    if len(parts) == 1 and _ORG_WORDS.search(parts[0]) and re.search(r"\b[A-Z]{2,5}\b", parts[0]):
+        return Byline([], tidy_source(parts[0]), date)  # ``By NBC News``: an outlet's initials
     names = split_names(", ".join(parts))
     if names is None:
         if len(parts) == 1 and _ORG_WORDS.search(parts[0]) and is_name(parts[0]):
             return Byline([], tidy_source(parts[0]), date)
+        if date and len(parts) == 1 and _HANDLE.fullmatch(parts[0]):
+            return Byline([parts[0]], "", date)  # ``by randfish on November 5, 2010``
         return None
     return Byline(names, tidy_source(source), date)
 

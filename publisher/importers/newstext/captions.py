@@ -248,7 +248,12 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
             done = mark.end()
             continue
         noted = bool(groups.get("credit")) and mark.re is _INLINE_NOTE
-        ended = ends_sentence(before) or noted  # ``(Ảnh minh họa)`` closes its own caption
+        # ``(Ảnh minh họa)``, ``(Ảnh Vietnamnet)`` close their own caption; a source cited in
+        # brackets (``(Nguồn: …)``) does after a full stop only.
+        photo = mark.re is _INLINE_PAREN and not re.match(
+            r"(?i)\s*[(\[]\s*(?:nguồn|source)", mark[0]
+        )
+        ended = ends_sentence(before) or noted or photo
         if mark.start() < done or not ended or not _starts_sentence(text[mark.end() :]):
             continue
         breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))

@@ -43,7 +43,8 @@ class ArticleDraft:
 
     def byline(self, byline: Byline) -> None:
         for name in byline.authors:
-            if name.casefold() not in (a.casefold() for a in self.authors):
+            # The same name in the byline and the signature, with ' or ’.
+            if _folded(name) not in (_folded(a) for a in self.authors):
                 self.authors.append(name)
         self.set_source(byline.source)
         self.date(byline.date)
@@ -54,6 +55,10 @@ _INITIALS = {
     "associated press": "ap", "agence france-presse": "afp", "agence france presse": "afp",
     "thông tấn xã việt nam": "ttxvn", "vietnam news agency": "ttxvn", "vna": "ttxvn",
 }  # fmt: skip
+
+
+def _folded(name: str) -> str:
+    return name.casefold().replace("’", "'")
 
 
 def _outlet(source: str) -> str:

@@ -13,7 +13,7 @@ from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.units import Line, ends_sentence, is_list_item
 
 _GLUED_THEO = re.compile(
-    r"(?<=[\w.!?…\"”)])\s+(?=(?:Theo|Nguồn\s*:?|Source\s*:)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)"
+    r"(?<=[\w.!?…\"”);])\s+(?=(?:Theo|Nguồn\s*:?|Source\s*:)\s+[A-ZĐÀ-Ỹ][^.!?]{1,60}$)"
 )
 # Agencies' credit line in parentheses after the last sentence: ``(Reporting by Jane Doe)``.
 _GLUED_CREDIT = re.compile(
@@ -121,7 +121,8 @@ _CONTACT = re.compile(
 )
 _ORIGINALLY = re.compile(
     r"^(?:this|the) (?:article|story|piece|report) (?:was )?(?:originally|first) (?:appeared"
-    r"|published|ran) (?:in|on|at|by) (?P<source>[^.!?]{2,60})\.?$",
+    r"|published|ran) (?:in|on|at|by) (?P<source>[^.!?]{2,60}?)"
+    r"(?: under the (?:headline|title) .{2,200})?\.?$",
     re.I,
 )
 
@@ -301,7 +302,11 @@ def _glued_credits(text: str, language: str) -> list[str] | None:
         return None
     parts: list[str] = []
     for part in _credit_runs(words[cut:]):
-        part = re.sub(r"^\*\s*|\s+[-–—]$", "", part).strip()  # ``* Anh Tuấn``, ``Minh Quang -``
+        # ``* Anh Tuấn``, ``Minh Quang -``, ``PV/VOV.VN (ghi)`` (who took it down).
+        part = re.sub(
+            r"^\*\s*|\s+[-–—]$|\s*\((?:ghi|ghi lại|lược dịch|dịch|biên dịch)\)$", "", part
+        )
+        part = part.strip()
         # A credit said twice, top and bottom of the page, glued to the one before it.
         again = next((p for p in parts if part.endswith(" " + p)), "")
         parts += [part[: -len(again)].strip(), again] if again else [part]
@@ -316,6 +321,9 @@ def _credit_runs(words: list[str]) -> list[str]:
     for word in words:
         if word == "Theo" and runs[-1]:
             runs.append([])
+        if word.startswith("(") and not runs[-1] and len(runs) > 1:
+            runs[-2].append(word)  # a note in brackets belongs to the credit before it
+            continue
         runs[-1].append(word)
         if "/" in word.strip("/"):
             runs.append([])

@@ -110,7 +110,7 @@ def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
             i += dated[1]
             continue
         text = units[i].text
-        if is_time_label(text):
+        if is_time_label(text) or is_comments_heading(text):  # ``149comments`` on top
             i += 1
             continue
         byline = by_line(text, draft.language)
@@ -150,6 +150,8 @@ def _is_kicker(units: list[Line], i: int) -> bool:
     text, after = units[i].text, units[i + 1]
     if not is_title_like(after.text) or re.match(r"(?i)(?:by|theo)\s", after.text):
         return False
+    if parse_byline(after.text, "en") is not None or parse_date_line(after.text, "en"):
+        return False  # the line below is the byline or the date: this one is the title
     if after.words > 15 and ends_sentence(after.text):
         return False  # the line below is a lead, so this one is the title
     if text.endswith((":", "：")) and units[i].words <= 12:
@@ -193,6 +195,13 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
         if is_time_label(unit.text) or _is_top_furniture(unit.text):
             i += 1
             continue
+        if _FIELDS.match(unit.text):
+            _read_fields(unit.text, draft)
+            i += 1
+            continue
+        if _UPDATED_AT.match(unit.text):  # ``Updated at 11:31 a.m. ET``: a time with no day
+            i += 1
+            continue
         wire = _WIRE_DATELINE.match(unit.text)
         wire_date = parse_date_line(wire["date"], draft.language) if wire else None
         if wire and wire_date:  # ``PHILADELPHIA July 24, 2012 (AP)``
@@ -220,6 +229,28 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             continue
         break
     return i
+
+
+_FIELDS = re.compile(
+    r"(?i)^(?:(?:date|author|by|category|section)\s*:\s*[^|]+?\s*(?:\||$)\s*){2,}$"
+)
+_UPDATED_AT = re.compile(
+    r"(?i)^(?:updated|posted|published)(?: at| on)?\s+\d{1,2}[:.]\d{2}"
+    r"\s*(?:[ap]\.?m\.?)?\s*[A-Z]{0,4}$"
+)
+
+
+def _read_fields(text: str, draft: ArticleDraft) -> None:
+    """``Date:November 2, 2012 | Category:Tips & Advice | Author:Jane Doe``: a blog's labels."""
+    for field in text.split("|"):
+        label, _, value = field.partition(":")
+        label, value = label.strip().casefold(), value.strip()
+        if label == "date":
+            draft.date(parse_date_line(value, draft.language))
+        elif label in ("author", "by"):
+            found = parse_bare_name(value) or parse_byline(f"By {value}", draft.language)
+            if found is not None:
+                draft.byline(found)
 
 
 def _is_top_furniture(text: str) -> bool:

@@ -125,6 +125,8 @@ def _continues(previous: Line, unit: Line) -> bool:
         return not (text.startswith(("…", "...")) and len(text) > 3)
     if ends_sentence(before) or _EMAIL.fullmatch(text):
         return False
+    if re.match(r"by\s+[A-Z]", text) and unit.words <= 5:
+        return False  # ``by Byron`` under the headline: its byline, not its end
     if text[:1].islower():
         return True
     if unit.lead_space:

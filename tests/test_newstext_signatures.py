@@ -1,0 +1,104 @@
+"""Who wrote it, as blogs and papers sign: jobs and outlets after the name, user names, initials
+in capitals, labelled fields, agencies drawn on, and notes of who took a piece down."""
+
+import pytest
+
+from publisher.importers.base import Source
+from publisher.importers.newstext import NewsTextImporter
+from publisher.importers.newstext.bylines import parse_byline, tidy_name
+
+LONG = (
+    "We hope the new map gives you a more accurate lay of the land, and that it comes in handy "
+    "whether you are planning a trip or just browsing."
+)
+
+
+def imported(text: str):
+    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "source"),
+    [
+        ("Posted by Karl Schmid, Software Engineer, Google Maps", ["Karl Schmid"], "Google Maps"),
+        ("By Ana Ruiz, Product Manager", ["Ana Ruiz"], ""),
+        ("By NBC News and wire services", [], "NBC News"),
+    ],
+)
+def test_a_job_after_the_name_and_the_agencies_an_outlet_drew_on(text, authors, source):
+    found = parse_byline(text, "en")
+    assert found is not None and (found.authors, found.source) == (authors, source)
+
+
+def test_a_user_name_signs_only_with_a_date():
+    found = parse_byline("by randfish on November 5, 2010", "en")
+    assert found is not None and found.authors == ["randfish"]
+    assert parse_byline("by email", "en") is None
+    assert parse_byline("by email on November 5, 2010", "en") is None
+
+
+def test_initials_stay_in_a_name_in_capitals():
+    assert tidy_name("J.D. BIERSDORFER") == "J.D. Biersdorfer"
+
+
+def test_a_byline_glued_to_the_last_sentence_and_said_twice():
+    article = imported(
+        f"Series preview\n\n1:54 pm August 9, 2012, by David O'Brien\n\n{LONG}\n\n"
+        "The Braves are 12-3 in their past 15 games, and they lead the division by four.\n\n"
+        "By David O’Brien\n"
+    ).article
+    assert article.authors == ("David O'Brien",)
+    article = imported(
+        f"New map labels\n\nThe map now shows terrain and the names of deserts and hills.\n\n"
+        f"{LONG} Posted by Karl Schmid, Software Engineer, Google Maps\n"
+    ).article
+    assert (article.authors, article.source) == (("Karl Schmid",), "Google Maps")
+
+
+def test_labelled_fields_under_the_headline():
+    article = imported(
+        "3 Reasons to Keep Going to Open Houses\n"
+        "Date:November 2, 2012 | Category:Tips & Advice | Author:Brendan Doyle\n\n"
+        f"{LONG}\n\nThe rest of the text.\n"
+    ).article
+    assert article.authors == ("Brendan Doyle",)
+    assert article.published is not None and article.published.day == 2
+    assert article.lead == LONG
+
+
+def test_a_byline_under_the_headline_is_not_glued_to_it():
+    article = imported(f"Winter Rides with Rapha\nby Byron\nNovember 4, 2012\n\n{LONG}\n").article
+    assert (article.title, article.authors) == ("Winter Rides with Rapha", ("Byron",))
+
+
+def test_a_comment_counter_above_the_headline_and_a_time_without_a_day_below_it():
+    article = imported(
+        "149comments\n24\nJul\n2012\n11:21am, EDT\nSyrian forces launch air attacks\n\n"
+        f"Updated at 11:31 a.m. ET\n\n{LONG}\n\nThe rest of the text.\n"
+    ).article
+    assert article.title == "Syrian forces launch air attacks"
+    assert article.lead == LONG
+
+
+@pytest.mark.parametrize(
+    ("end", "authors", "source"),
+    [
+        ("hay không?./. PV/VOV.VN (ghi) PV/VOV.VN (ghi)", ("PV",), "VOV.VN"),
+        ("và nói với ai; Theo Đời sống Plus", (), "Đời sống Plus"),
+    ],
+)
+def test_who_took_it_down_and_a_source_after_a_semicolon(end, authors, source):
+    article = imported(
+        "Người yêu muốn cưới sớm\n\nMở đầu bài viết.\n\n"
+        f"Em không biết phải làm thế nào, em nên nghe theo anh {end}\n"
+    ).article
+    assert (article.authors, article.source) == (authors, source)
+
+
+def test_where_the_piece_first_ran_under_another_headline():
+    result = imported(
+        f"PayPal to cut 325 jobs\n\n{LONG}\n\nThe rest.\n\n"
+        'This story originally appeared on ZDNet under the headline "PayPal to lay off 325".\n'
+    )
+    assert result.article.source == "ZDNet"
+    assert result.article.paragraphs == ("The rest.",)
