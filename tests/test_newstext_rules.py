@@ -10,9 +10,10 @@ from publisher.errors import InputError
 from publisher.importers.base import Source, decode
 from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.boiler import is_widget, keyword_line
-from publisher.importers.newstext.bylines import parse_bare_name, parse_byline, take_source_tag
+from publisher.importers.newstext.bylines import parse_bare_name, parse_byline
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import parse_date_line
+from publisher.importers.newstext.sourcetags import take_source_tag
 from publisher.importers.newstext.units import split_units
 
 

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from publisher.importers.newstext.boiler import related_heading
-from publisher.importers.newstext.bylines import take_source_tag
 from publisher.importers.newstext.captions import (
     Caption,
     is_credit_only,
@@ -19,6 +18,7 @@ from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.footer import apply_footer, split_footer, strip_marks
 from publisher.importers.newstext.header import by_line, is_role
+from publisher.importers.newstext.sourcetags import take_source_tag
 from publisher.importers.newstext.units import (
     Line,
     ends_sentence,

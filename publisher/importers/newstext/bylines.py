@@ -1,5 +1,6 @@
-"""Bylines (``By Jane Doe``, ``Khánh Phong - Nhật Minh / PL&XH``, ``Theo VnExpress``) and the
-source tags that open a lead (``(PL&XH) -``, ``AMMAN (Reuters) -``, ``(AP) HONOLULU -``)."""
+"""Bylines (``By Jane Doe``, ``Khánh Phong - Nhật Minh / PL&XH``, ``Theo VnExpress``), bare
+names and initials signing an article, and outlets named after a headline. Source tags opening
+a lead are in ``sourcetags``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from publisher.importers.newstext.dates import FoundDate, find_datetime
+from publisher.importers.newstext.sourcetags import BARE_OUTLETS, looks_like_outlet
 
 _OUTLETS = {
     "tuổi trẻ", "tuổi trẻ online", "thanh niên", "dân trí", "vietnamnet", "lao động",
@@ -74,33 +76,6 @@ _NAME_ROLE = re.compile(
     re.I,
 )
 _DASH_SIGN = re.compile(r"^[-–—]{1,2}\s*(?P<names>.+)$")
-
-# A source tag opening the lead: ``(PL&XH) - ``, ``AMMAN (Reuters) - ``, ``(AP) HONOLULU - ``,
-# ``TTO - ``. The dateline, when there is one, goes with the tag.
-_TAG_PAREN_FIRST = re.compile(
-    r"^\((?P<src>[^()]{1,40})\)\s*(?:(?P<place>[A-ZĐÀ-Ỹ][^()\-–—]{0,60}?)\s*)?[-–—]{1,2}\s*(?=\S)"
-)
-_TAG_PLACE_FIRST = re.compile(
-    r"^(?P<place>[A-ZĐÀ-Ỹ][\w .,'’/]{0,60}?)\s*\((?P<src>[^()]{1,40})\)\s*[-–—]{1,2}\s*(?=\S)"
-)
-# Outlets and agencies that sign a lead with their initials alone (``TTO - ``, ``AFP — ``);
-# any other word in capitals there is the dateline's place (``WASHINGTON — ``).
-_BARE_OUTLETS = {
-    "TTO", "TTXVN", "VNA", "VOV", "VTV", "VTC", "VNE", "NLĐO", "PLO", "SGGP", "SGGPO", "QĐND",
-    "CAND", "ANTĐ", "PL&XH", "TPO", "VTCNEWS", "AFP", "AP", "UPI", "DPA", "EFE", "ANSA", "PTI",
-    "ANI", "CNA", "KYODO", "XINHUA", "TASS", "YONHAP", "BERNAMA", "ANTARA", "PNA", "BBC", "CNN",
-}  # fmt: skip
-_TAG_DAY = re.compile(r"\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?$")
-_TAG_BARE = re.compile(r"^(?P<src>[A-ZĐ][\w.&]*[A-ZĐ][\w.&]*)\s+[-–—]\s+(?=\S)")
-# A dateline with its state (or province: ``HALIFAX, N.S. - ``) or its day and no source:
-# ``WASHINGTON, Dec 11 - ``,
-# ``MADISON, Wis., Aug. 21 -- ``, ``BOISE, Idaho – ``.
-_DATELINE = re.compile(
-    r"^[A-Z]{3,}(?:[ .'-][A-Z]{2,})*"
-    r"(?:,\s*(?:[A-Z][a-z]+\.?(?:\s[A-Z][a-z]+\.?)?|(?:[A-Z]\.){2,3}))?"
-    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
-    r"(?:\s+[-–—]{1,2}\s+|—)(?=[A-Z0-9\"“‘'])"  # ``SEOUL—Demand …``: an em dash needs no space
-)
 
 
 @dataclass
@@ -192,7 +167,7 @@ def split_title_suffix(title: str) -> tuple[str, str]:
         return title, ""
     outlet = match.group("outlet").strip()
     known = _ORG_WORDS.search(outlet) or outlet.casefold() in _OUTLETS
-    if _looks_like_outlet(outlet) and (known or match.group("sep") == "|"):
+    if looks_like_outlet(outlet) and (known or match.group("sep") == "|"):
         return match.group("title").strip(), outlet
     return title, ""
 
@@ -284,12 +259,12 @@ def _theo(text: str, language: str) -> Byline | None:
 
 def _slash(text: str, language: str) -> Byline | None:
     match = _SLASH.match(text)
-    if not match or not _looks_like_outlet(match.group("src")):
+    if not match or not looks_like_outlet(match.group("src")):
         return None
     names = split_names(match.group("names"))
     if names is None:
         return None
-    if len(names) == 1 and (names[0].upper() in _BARE_OUTLETS or _ORG_WORDS.fullmatch(names[0])):
+    if len(names) == 1 and (names[0].upper() in BARE_OUTLETS or _ORG_WORDS.fullmatch(names[0])):
         return Byline([], tidy_source(text))  # ``TTXVN/Tin Tức``: two outlets
     return Byline(names, tidy_source(match.group("src")))
 
@@ -352,46 +327,6 @@ def _with_role(text: str, language: str) -> Byline | None:
 def parse_outlet_line(text: str) -> str:
     """``BBC News, Hanoi`` under a byline: the outlet, else empty."""
     first = text.split(",")[0].strip()
-    if len(text.split()) <= 6 and _ORG_WORDS.search(first) and _looks_like_outlet(first):
+    if len(text.split()) <= 6 and _ORG_WORDS.search(first) and looks_like_outlet(first):
         return first
     return ""
-
-
-def take_source_tag(lead: str) -> tuple[str, str] | None:
-    """(source, lead without the tag) when the lead opens with a source tag; a dateline alone
-    (``WASHINGTON — ``) is taken off the lead with an empty source."""
-    for pattern in (_TAG_PAREN_FIRST, _TAG_PLACE_FIRST, _TAG_BARE):
-        match = pattern.match(lead)
-        if not match:
-            continue
-        if pattern is _TAG_BARE and match.group("src").upper() not in _BARE_OUTLETS:
-            rest = lead[match.end() :].strip()
-            place = match.group("src")
-            # A place in capitals: a dateline, not who published it.
-            if len(place) >= 4 and place.isalpha() and rest:
-                return "", rest[0].upper() + rest[1:]
-            continue
-        # TTXVN's tags carry the day of the dispatch: ``(TTXVN 12/3)``, ``(TTXVN/Vietnam+)``.
-        source = _TAG_DAY.sub("", match.group("src")).strip()
-        if not _looks_like_outlet(source):
-            continue
-        rest = lead[match.end() :].strip()
-        if rest:
-            return source, rest[0].upper() + rest[1:]
-    dateline = _DATELINE.match(lead)
-    place = dateline.group(0) if dateline else ""
-    # A place of two or three words in capitals needs no comma: ``NEW YORK -- ``.
-    bare = re.fullmatch(
-        r"[A-Z]{2,}(?: [A-Z]{2,}){1,2}\s+[-–—]{1,2}\s+|[A-Z]{3,}(?: [A-Z]{2,}){0,2}—", place
-    )
-    if dateline and ("," in place or bare) and lead[dateline.end() :].strip():
-        rest = lead[dateline.end() :].strip()
-        return "", rest[0].upper() + rest[1:]
-    return None
-
-
-def _looks_like_outlet(source: str) -> bool:
-    words = source.split()
-    if not 1 <= len(words) <= 5 or source.endswith(".") or re.fullmatch(r"[\d\s/.-]+", source):
-        return False
-    return source[:1].isupper() or source[:1].isdigit() or bool(re.match(r"^[a-z]+[A-Z]", source))

@@ -11,11 +11,11 @@ from publisher.importers.newstext.bylines import (
     parse_byline,
     parse_outlet_line,
     split_title_suffix,
-    take_source_tag,
 )
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import FoundDate, parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
+from publisher.importers.newstext.sourcetags import take_source_tag
 from publisher.importers.newstext.units import Line, ends_sentence
 from publisher.model import Figure
 from publisher.text import fold
