@@ -181,3 +181,24 @@ def test_a_photo_credit_in_brackets_closes_its_caption_without_a_full_stop():
     ]
     cited = f"{LONG} Số hộ tham gia tăng 20% (Nguồn: UBND xã) Ngay sau đó, xã mua thêm xe."
     assert split_inline_figures(cited) is None
+
+
+def test_a_related_headline_in_brackets_between_sentences_is_dropped():
+    article = imported(
+        "Tìm thấy xác máy bay\n\nMở đầu bài viết.\n\n"
+        f"{LONG} [Máy bay quân sự chở 116 người bị mất tích] Hãng tin dẫn thêm một nguồn.\n"
+    ).article
+    assert article.paragraphs == (f"{LONG} Hãng tin dẫn thêm một nguồn.",)
+
+
+@pytest.mark.parametrize(
+    ("middle", "caption", "credit"),
+    [
+        ("Video tổng hợp về đội bóng (nguồn VTV):", "Video tổng hợp về đội bóng", "VTV"),
+        ("Ông nói tại Istanbul. Ảnh minh họa: AP", "Ảnh minh họa", "AP"),
+    ],
+)
+def test_a_video_s_source_in_brackets_and_a_stock_photo_s_credit(middle, caption, credit):
+    pieces = split_inline_figures(f"{LONG} {middle} Theo ông, hai bên sẽ gặp lại.")
+    assert pieces is not None and Caption(caption, credit) in pieces
+    assert pieces[-1] == "Theo ông, hai bên sẽ gặp lại."

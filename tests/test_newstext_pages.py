@@ -353,3 +353,8 @@ def test_the_guardian_s_photograph_label_and_a_column_s_mailbox():
 )
 def test_a_boxed_promotion_and_a_pointer_to_a_video_are_furniture(line):
     assert is_widget(line)
+
+
+@pytest.mark.parametrize("line", ["Cross-posted on Blogger Buzz", "Permalink"])
+def test_a_blog_s_cross_post_note_and_permalink(line):
+    assert is_widget(line)

@@ -102,3 +102,42 @@ def test_where_the_piece_first_ran_under_another_headline():
     )
     assert result.article.source == "ZDNet"
     assert result.article.paragraphs == ("The rest.",)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "source"),
+    [
+        ("By Mat Smyth posted Nov 13th 2012 12:58PM", ["Mat Smyth"], ""),
+        ("By The Associated Press", [], "The Associated Press"),
+        ("Posted by Peter Harbin, Product Marketing Manager Team", ["Peter Harbin"], ""),
+        ("Written by Clark filed under General Finance Print This Post", ["Clark"], ""),
+    ],
+)
+def test_posted_after_the_name_the_agency_with_its_article_and_a_job_ending_in_team(
+    text, authors, source
+):
+    found = parse_byline(text, "en")
+    assert found is not None and (found.authors, found.source) == (authors, source)
+
+
+def test_an_agency_s_date_line_without_a_place_and_a_blog_s_category_after_a_date():
+    article = imported(
+        "3 arrested after film threats\n\nBy The Associated Press\nJuly 24, 2012 (AP)\n"
+        f"{LONG}\n\nThe rest of the text.\n"
+    ).article
+    assert (article.source, article.authors) == ("The Associated Press", ())
+    assert article.published is not None and article.published.day == 24
+    blog = imported(
+        f"Choosing a plugin\n\nPosted on September 18, 2012 at 3:48 am as Information\n\n{LONG}\n"
+        "\nThe rest of the text.\n"
+    ).article
+    assert blog.published is not None and blog.published.hour == 3
+    assert blog.lead == LONG
+
+
+def test_an_outlet_whose_name_goes_on_after_the_slash():
+    article = imported(
+        "Khủng hoảng vùng Vịnh\n\nMở đầu bài viết.\n\n"
+        "Các nước liệt 59 cá nhân vào danh sách trừng phạt./. Hồng Nhung/VOV-Trung tâm Tin\n"
+    ).article
+    assert (article.authors, article.source) == (("Hồng Nhung",), "VOV-Trung tâm Tin")

@@ -28,6 +28,7 @@ _WIDGETS = re.compile(
     r"|special offer:.{0,300}|buy now\b.{0,100}|[^«]{1,100}»"
     # A promotion boxed in brackets, and the line pointing at a video player.
     r"|\[\s.{5,300}\s\]|.{0,80}\bclick on the video\b.{0,80}"
+    r"|cross-posted (?:on|to|from) .{1,60}|permalink"
     r"|(?:learn|read|see|watch) more\b.{0,140}(?:below|here|video)\.?|continue reading.{0,40}"
     r"|(?:tải|download) (?:ứng dụng|app).{0,40}"
     r"|\d[\d.,]*\s*(?:lượt xem|lượt thích|lượt chia sẻ|views|likes|shares)"

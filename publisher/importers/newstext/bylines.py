@@ -190,7 +190,7 @@ def _by(text: str, language: str) -> Byline | None:
         before, after = rest[: date.start].strip(" |,–—-"), rest[date.end :].strip(" |,–—-")
         # Names before the date, and a scrap of the page after it (``… 06:34 pm Larry``).
         before = re.sub(
-            r"(?:\s+(?:on|at|published|updated))?"
+            r"(?:\s+(?:on|at|posted|published|updated))?"
             r"(?:\s+(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)?"
             r"\s*,?\s*$",
             "",
@@ -204,14 +204,20 @@ def _by(text: str, language: str) -> Byline | None:
     # A link's label after the name: ``By Jeremy Glass info``; the blog's category after it:
     # ``By Jean-Pierre Gassin in Inspiration``.
     rest = re.sub(r"(?<=[A-Za-zÀ-ỹ])\s+(?:info|bio|more|email|e-mail|contact)$", "", rest)
+    # ``Written by Clark filed under General Finance Print This Post``.
+    rest = re.sub(r"(?i)\s+(?:filed under\b.*|print this (?:post|article|page))$", "", rest)
     if split_names(rest) is None:
         rest = re.sub(r"\s+in\s+[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}$", "", rest)
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
+    if re.fullmatch(r"(?i)(?:the\s+)?(?:associated press|reuters|afp|bloomberg(?: news)?)", rest):
+        return Byline([], tidy_source(rest), date)  # ``By The Associated Press``
     rest = _AGENCY_AFTER.sub(r", \g<agency>", rest)  # ``By ANNA LEE Associated Press``
     parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]
     source = ""
     while len(parts) > 1 and (_ROLES.match(parts[-1]) or _ORG_WORDS.search(parts[-1])):
         last = parts.pop()
+        if _JOB.search(last):
+            continue  # ``Product Marketing Manager Team``: a job, not the outlet
         if not _ROLES.match(last) or last.lower().startswith("for "):
             source = re.sub(r"^for\s+", "", last, flags=re.I)
     job = next((k for k, p in enumerate(parts) if k and _JOB.search(p)), None)

@@ -105,13 +105,13 @@ _PHOTO_TAIL = re.compile(r"(?<=[.!?…\"”])\s*(?:Photos?|Ảnh|Hình)\s*:\s*(?
 # ``… trên xa lộ. Ảnh: Velez. Kênh Fox 11 …``: a credit between two sentences, its caption the
 # sentence before it.
 _INLINE_PAREN = re.compile(
-    rf"\s*[(\[]\s*{_LABEL}(?:\s*:\s*|\s+(?-i:(?=[A-ZĐ])))(?P<credit>[^()\[\]]{{1,60}})[)\]]\s+",
+    rf"\s*[(\[]\s*{_LABEL}(?:\s*:\s*|\s+(?-i:(?=[A-ZĐ])))(?P<credit>[^()\[\]]{{1,60}})[)\]]:?\s+",
     re.I,
 )
 # The credit ends at its full stop; without one (``Ảnh: Reuters Trong khi …``) only a credit
 # that cannot run into the next sentence: an agency, initials in capitals, a stock phrase.
 _INLINE_COLON = re.compile(
-    r"(?<=[.!?…\"”])\s+(?:Ảnh|Hình|Photos?)\s*:\s*"
+    r"(?<=[.!?…\"”])\s+(?:(?P<stock>(?:Ảnh|Hình) minh (?:họa|hoạ))|Ảnh|Hình|Photos?)\s*:\s*"
     r"(?:(?P<initials>[A-ZĐ]\.[A-ZĐ](?:\.[A-ZĐ])*)\.?(?=\s)|(?P<credit>[^.!?:;()\[\]]{1,50}?)\."
     rf"|(?P<bare>{_AGENCY}|[A-ZĐ]{{2,6}}|[Nn]hân vật cung cấp|NVCC|[Ii]nternet)(?=\s))\s+"
 )
@@ -250,15 +250,18 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
         noted = bool(groups.get("credit")) and mark.re is _INLINE_NOTE
         # ``(Ảnh minh họa)``, ``(Ảnh Vietnamnet)`` close their own caption; a source cited in
         # brackets (``(Nguồn: …)``) does after a full stop only.
-        photo = mark.re is _INLINE_PAREN and not re.match(
-            r"(?i)\s*[(\[]\s*(?:nguồn|source)", mark[0]
-        )
+        video = bool(re.match(r"(?i)(?:video|clip)\b", before[before.rfind(". ") + 1 :].strip()))
+        photo = mark.re is _INLINE_PAREN and (
+            video or not re.match(r"(?i)\s*[(\[]\s*(?:nguồn|source)", mark[0])
+        )  # ``Video tổng hợp … (nguồn VTV): …``: a clip's caption and its source
         ended = ends_sentence(before) or noted or photo
         if mark.start() < done or not ended or not _starts_sentence(text[mark.end() :]):
             continue
         breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))
         cut = breaks[-1].end() if breaks else 0
         caption = before[cut:].strip()
+        if groups.get("stock"):  # ``Ảnh minh họa: AP``: the note is the caption
+            cut, caption = len(before), groups["stock"].strip()
         credit = groups.get("initials") or groups.get("credit") or groups.get("bare") or ""
         if noted:
             credit = credit[:1].upper() + credit[1:]

@@ -65,8 +65,11 @@ _FILLER = re.compile(
 )
 
 
-# The section a date line ends with, after a slash or bar: ``11.06.2012 / 4:54 PM / News``.
-_SECTION_AFTER = re.compile(r"[/|]\s*[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}\s*$")
+# The section a date line ends with, after a slash or bar (``11.06.2012 / 4:54 PM / News``) or
+# as a blog files it (``September 18, 2012 at 3:48 am as Information``).
+_SECTION_AFTER = re.compile(
+    r"(?:[/|]|\b(?:as|in|filed under)\s)\s*[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}\s*$"
+)
 
 
 @dataclass(frozen=True)

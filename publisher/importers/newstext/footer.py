@@ -321,12 +321,13 @@ def _credit_runs(words: list[str]) -> list[str]:
     for word in words:
         if word == "Theo" and runs[-1]:
             runs.append([])
-        if word.startswith("(") and not runs[-1] and len(runs) > 1:
-            runs[-2].append(word)  # a note in brackets belongs to the credit before it
+        if word.startswith("(") and any(runs):
+            (runs[-1] or runs[-2]).append(word)  # a note in brackets: the credit before it
             continue
+        named = [w for w in runs[-1] if not w.startswith("(")]
+        if named and "/" in named[-1].strip("/") and not word[:1].islower():
+            runs.append([])  # after a ``Name/Outlet``, unless the outlet's name goes on
         runs[-1].append(word)
-        if "/" in word.strip("/"):
-            runs.append([])
     return [" ".join(run) for run in runs if run]
 
 

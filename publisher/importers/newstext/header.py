@@ -23,7 +23,7 @@ from publisher.text import fold
 MAX_TITLE_WORDS = 35
 # A wire's dateline on its own line: the place in capitals, the day, the agency.
 _WIRE_DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'-]{2,40}?\s+(?P<date>[^()]{6,40}?)\s*\((?P<src>[^()]{1,20})\)$"
+    r"^(?:[A-Z][A-Z .,'-]{2,40}?\s+)?(?P<date>[^()]{6,40}?)\s*\((?P<src>[^()]{1,20})\)$"
 )
 # A byline's second line: the beat (``Transport correspondent``, ``Phóng viên thường trú``).
 _ROLE = re.compile(

@@ -18,6 +18,9 @@ _LABEL_ALONE = re.compile(r"(?i)^(?:image|photo|picture) (?:caption|source|copyr
 _CELL_BORDER = re.compile(r"^\|\s+|\s+\|$")
 # A wire service's reference to another story, for its subscribers' terminals: ``[ID:nL1N0O02AC]``.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an address alone on its line
+# A related story's headline set in brackets between two sentences:
+# ``… miền Nam Myanmar. [Máy bay quân sự của Myanmar chở 116 người bị mất tích] Hãng tin …``.
+_INLINE_LINK = re.compile(r"(?<=[.!?…\"”])\s+\[(?:[^\[\].!?\s]+\s){2,}[^\[\].!?\s]+\](?=\s+\S)")
 _WIRE_ID = re.compile(r"\s*\[ID:\w{6,16}\]")
 # ``1. Cấu trúc``, ``2.1 Thi thử``, ``IV. Kết luận``: a number and its dot (not ``3 hours ago``).
 NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVX]{1,4}\.)\s+\w")
@@ -67,7 +70,7 @@ def split_units(text: str) -> list[Line]:
             continue
         # ``| Caption - Ảnh X |``: the borders of a table cell, from a page that set its
         # photos in tables. A line of borders alone parts paragraphs, as a blank line does.
-        text = _WIRE_ID.sub("", _CELL_BORDER.sub("", clean(raw)))
+        text = _INLINE_LINK.sub("", _WIRE_ID.sub("", _CELL_BORDER.sub("", clean(raw))))
         if not text.strip("| "):
             gap += 1
             continue
