@@ -141,3 +141,50 @@ def test_an_outlet_whose_name_goes_on_after_the_slash():
         "Các nước liệt 59 cá nhân vào danh sách trừng phạt./. Hồng Nhung/VOV-Trung tâm Tin\n"
     ).article
     assert (article.authors, article.source) == (("Hồng Nhung",), "VOV-Trung tâm Tin")
+
+
+@pytest.mark.parametrize(
+    ("tail", "authors"),
+    [("Tâm - Vinh", ("Tâm", "Vinh")), ("L.Phong", ("L.Phong",)), ("K. LIỆP", ("K. Liệp",))],
+)
+def test_given_names_in_pairs_and_an_initial_with_a_name(tail, authors):
+    article = imported(f"Đối tượng cố thủ trong nhà\n\nMở đầu bài viết.\n\n{LONG} {tail}\n").article
+    assert article.authors == authors
+
+
+def test_a_link_to_more_between_the_last_sentence_and_the_byline():
+    article = imported(
+        "Hàng cây bị đục khoét\n\nMở đầu bài viết.\n\n"
+        "Công ty cây xanh cho biết vẫn đang tìm hiểu nguyên nhân chính thức của vụ việc này "
+        "Xem thêm Video Công Tuấn\n"
+    ).article
+    assert article.authors == ("Công Tuấn",)
+    assert not any("Xem thêm" in p for p in article.paragraphs)
+
+
+def test_a_date_or_a_byline_under_the_headline_is_never_glued_to_it():
+    dated = imported(
+        f"Wednesday, November 7, 2012\nfresh cranberry relish\n\n{LONG}\n\nThe rest.\n"
+    ).article
+    assert dated.title == "fresh cranberry relish"
+    signed = imported(
+        "Listen to Music With Your Friends\n"
+        "by Alexandre Roux on Thursday, January 12, 2012 at 10:00am\n\n"
+        f"{LONG}\n\nThe rest.\n"
+    ).article
+    assert signed.title == "Listen to Music With Your Friends"
+    assert signed.authors == ("Alexandre Roux",)
+
+
+def test_a_section_s_name_before_the_date_and_a_slash_before_it():
+    article = imported(
+        "Body November 5, 2012, 2:51 pm\nResveratrol Ineffective in Normal-Weight Women\n"
+        f"By NICHOLAS BAKER\n\n{LONG}\n\nThe rest.\n"
+    ).article
+    assert (article.kicker, article.title) == (
+        "Body",
+        "Resveratrol Ineffective in Normal-Weight Women",
+    )
+    assert article.published is not None and article.published.hour == 14
+    found = parse_byline("Posted by Alexandra Grigson / November 13, 2012", "en")
+    assert found is not None and found.authors == ["Alexandra Grigson"]

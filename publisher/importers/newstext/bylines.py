@@ -144,8 +144,10 @@ def parse_byline(text: str, language: str) -> Byline | None:
 def parse_bare_name(text: str) -> Byline | None:
     """A line that is only a name or names (``Hoàng Cường``, ``Lucas Massey``), a writer's
     initials (``M.Q``), or an outlet's name (``VnExpress``)."""
-    if re.fullmatch(r"[A-ZĐ]\.[A-ZĐ](?:\.[A-ZĐ])?\.?", text):
-        return Byline([text.rstrip(".")], explicit=False)
+    if re.fullmatch(r"[A-ZĐ]\.[A-ZĐ](?:\.[A-ZĐ])?\.?|[A-ZĐ]\.\s?[A-ZĐÀ-Ỹ][^\W\d_]+", text):
+        return Byline([tidy_name(text)], explicit=False)  # ``M.Q``, ``L.Phong``, ``K. LIỆP``
+    if re.fullmatch(r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[-–]\s+[A-ZĐÀ-Ỹ][^\W\d_]+)+", text):
+        return Byline(re.split(r"\s+[-–]\s+", text), explicit=False)  # ``Tâm - Vinh``
     if re.fullmatch(r"\S+", text) and (_ORG_WORDS.fullmatch(text) or text.casefold() in _OUTLETS):
         return Byline([], text, explicit=False)
     parts = [p.strip() for p in text.split(",")]
@@ -187,7 +189,7 @@ def _by(text: str, language: str) -> Byline | None:
     rest = re.sub(r"\s+at\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?$", "", rest, flags=re.I)
     date = find_datetime(rest, language)
     if date:
-        before, after = rest[: date.start].strip(" |,–—-"), rest[date.end :].strip(" |,–—-")
+        before, after = rest[: date.start].strip(" |/,–—-"), rest[date.end :].strip(" |/,–—-")
         # Names before the date, and a scrap of the page after it (``… 06:34 pm Larry``).
         before = re.sub(
             r"(?:\s+(?:on|at|posted|published|updated))?"

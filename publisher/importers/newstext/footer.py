@@ -294,6 +294,15 @@ def _glued_credits(text: str, language: str) -> list[str] | None:
     byline."""
     if parse_caption(text) is not None:  # ``Clip: … (Nguồn: Cảnh Tuấn)`` credits a video
         return None
+    # A link to more, glued between the last sentence and the byline: ``… này Xem thêm Video
+    # Công Tuấn``.
+    text = re.sub(
+        r"\s+(?:xem thêm|xem video|mời xem)(?:\s+(?:video|ảnh|clip))?"
+        r"(?=\s+[A-ZĐÀ-Ỹ]\S*(?:\s+[A-ZĐÀ-Ỹ]\S*){0,3}$)",
+        ".",
+        text,
+        flags=re.I,
+    )
     words = text.split()
     cut = len(words)
     while cut > 0 and not ends_sentence(words[cut - 1]):

@@ -113,6 +113,13 @@ def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
         if is_time_label(text) or is_comments_heading(text):  # ``149comments`` on top
             i += 1
             continue
+        labelled = re.match(r"([A-Z][a-z]+(?: [A-Z][a-z]+)??)\s+(\S.*)$", text)
+        section_date = parse_date_line(labelled[2], draft.language) if labelled else None
+        if labelled and section_date:  # ``Body November 5, 2012, 2:51 pm``: section, then date
+            draft.kicker = draft.kicker or labelled[1]
+            draft.date(section_date)
+            i += 1
+            continue
         byline = by_line(text, draft.language)
         if byline is None:
             return i

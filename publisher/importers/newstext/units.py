@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.importers.newstext.dates import parse_date_line
 from publisher.text import clean, is_blank
 
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
@@ -128,8 +129,10 @@ def _continues(previous: Line, unit: Line) -> bool:
         return not (text.startswith(("…", "...")) and len(text) > 3)
     if ends_sentence(before) or _EMAIL.fullmatch(text):
         return False
-    if re.match(r"by\s+[A-Z]", text) and unit.words <= 5:
+    if re.match(r"by\s+[A-Z]\S*(?:\s+[A-Z]\S*){0,3}(?:\s|$)", text):
         return False  # ``by Byron`` under the headline: its byline, not its end
+    if parse_date_line(before, "en") is not None:
+        return False  # a date line is a line of its own, whatever follows it
     if text[:1].islower():
         return True
     if unit.lead_space:
