@@ -358,3 +358,19 @@ def test_a_boxed_promotion_and_a_pointer_to_a_video_are_furniture(line):
 @pytest.mark.parametrize("line", ["Cross-posted on Blogger Buzz", "Permalink"])
 def test_a_blog_s_cross_post_note_and_permalink(line):
     assert is_widget(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Want to stay on top of all the space news? Follow @universetoday on Twitter",
+        "Remove this ad",
+    ],
+)
+def test_a_follow_us_line_and_an_ad_s_button(line):
+    assert is_widget(line)
+
+
+def test_a_date_with_the_link_to_its_comments():
+    found = parse_date_line("Oct 30, 2012 - Leave a Comment", "en")
+    assert found is not None and found.value.day == 30

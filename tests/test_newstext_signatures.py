@@ -188,3 +188,28 @@ def test_a_section_s_name_before_the_date_and_a_slash_before_it():
     assert article.published is not None and article.published.hour == 14
     found = parse_byline("Posted by Alexandra Grigson / November 13, 2012", "en")
     assert found is not None and found.authors == ["Alexandra Grigson"]
+
+
+def test_a_date_then_by_on_top_a_job_without_a_comma_and_compiled_by():
+    article = imported(
+        "\nNovember 2, 2012 10:28 am AEST — By Long Zhen\nBUILD 2012: Follow the UX guidelines\n\n"
+        f"{LONG}\n\nThe rest of the text.\n"
+    ).article
+    assert (article.title, article.authors) == (
+        "BUILD 2012: Follow the UX guidelines",
+        ("Long Zhen",),
+    )
+    assert article.published is not None and article.published.utcoffset().total_seconds() == 36000
+    found = parse_byline("by Sinan Kubb Writer on Oct 29th 2012 10:45AM", "en")
+    assert found is not None and found.authors == ["Sinan Kubb"]
+    found = parse_byline("Tổng hợp Thúy Quỳnh", "vi")
+    assert found is not None and found.authors == ["Thúy Quỳnh"]
+    assert parse_byline("Tổng hợp các ý kiến của bạn đọc", "vi") is None
+
+
+def test_an_outlet_of_several_words_after_the_slash():
+    article = imported(
+        "Không kích thủ lĩnh IS\n\nMở đầu bài viết.\n\n"
+        "Tên này kêu gọi những kẻ ủng hộ hắn chiến đấu đến cùng. Phan Long/Báo Tin Tức\n"
+    ).article
+    assert (article.authors, article.source) == (("Phan Long",), "Tin Tức")

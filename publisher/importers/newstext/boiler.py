@@ -22,6 +22,8 @@ _WIDGETS = re.compile(
     r"|linkedin|pinterest|whatsapp|reddit|[a-z]?[+-]|a+|aa+|\d+))*"
     r"|(?:back to|về) (?:top|đầu trang|trang chủ)|trở về đầu trang|top of page|trở lại .{1,30}"
     r"|follow (?:\w+ ){1,3}on (?:twitter|facebook|instagram|x|threads).{0,40}"
+    r"|(?:want to (?:stay|keep) .{0,80}\?\s*)?follow @\w+ on (?:twitter|facebook|instagram)\.?"
+    r"|remove this ad|hide (?:this )?ads?"
     r"|(?:sign up|subscribe|đăng ký nhận tin).{0,60}|follow us.{0,40}|click here.{0,160}"
     # Advertisers' and the site's offers, and links set as a line with an arrow (``See what
     # other ETFs contain EXXI »``; a quotation closed with ``»`` opens with ``«``).

@@ -43,7 +43,7 @@ _BY = re.compile(
     r"|đăng bởi"
     r"|bài(?:,| và)? ảnh|bài|tin,? ảnh|text and photos|words and pictures"
     r"|(?:tác giả|author|phóng viên|reporter|thực hiện|nhóm thực hiện|nội dung|người viết"
-    r"|tổng hợp)\s*:)"
+    r"|tổng hợp)\s*:|tổng hợp(?=\s+(?-i:[A-ZĐÀ-Ỹ])))"
     r"\s*:?\s+"
     r"(?P<rest>.+)$",
     re.I,
@@ -206,6 +206,10 @@ def _by(text: str, language: str) -> Byline | None:
     # A link's label after the name: ``By Jeremy Glass info``; the blog's category after it:
     # ``By Jean-Pierre Gassin in Inspiration``.
     rest = re.sub(r"(?<=[A-Za-zÀ-ỹ])\s+(?:info|bio|more|email|e-mail|contact)$", "", rest)
+    # A job after the name without a comma: ``by Sinan Kubba Writer``.
+    rest = re.sub(
+        r"(?<=\w)\s+(?:Staff\s+)?(?:Writer|Reporter|Editor|Correspondent|Columnist)$", "", rest
+    )
     # ``Written by Clark filed under General Finance Print This Post``.
     rest = re.sub(r"(?i)\s+(?:filed under\b.*|print this (?:post|article|page))$", "", rest)
     if split_names(rest) is None:

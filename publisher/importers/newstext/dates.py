@@ -72,6 +72,10 @@ _SECTION_AFTER = re.compile(
 )
 
 
+# The link to the comments printed after the date: ``Oct 30, 2012 - Leave a Comment``.
+_COMMENT_LINK = re.compile(r"(?i)\s*[-–—|]\s*(?:leave a comment|\d+ comments?|no comments)\s*$")
+
+
 @dataclass(frozen=True)
 class FoundDate:
     """A date found in text: the aware datetime, where it was, and what the text said."""
@@ -126,7 +130,7 @@ def parse_date_line(text: str, language: str = "vi") -> FoundDate | None:
     for start, end in sorted(found.spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
     rest = _FILLER.sub(" ", rest)
-    rest = _SECTION_AFTER.sub(" ", rest)
+    rest = _SECTION_AFTER.sub(" ", _COMMENT_LINK.sub(" ", rest))
     return None if re.search(r"[^\W\d_]{2,}", rest) else found
 
 

@@ -327,15 +327,18 @@ def _glued_credits(text: str, language: str) -> list[str] | None:
 def _credit_runs(words: list[str]) -> list[str]:
     """Credits glued in a row, divided before ``Theo`` and after a ``Name/Outlet``."""
     runs: list[list[str]] = [[]]
-    for word in words:
+    for at, word in enumerate(words):
         if word == "Theo" and runs[-1]:
             runs.append([])
         if word.startswith("(") and any(runs):
             (runs[-1] or runs[-2]).append(word)  # a note in brackets: the credit before it
             continue
         named = [w for w in runs[-1] if not w.startswith("(")]
-        if named and "/" in named[-1].strip("/") and not word[:1].islower():
-            runs.append([])  # after a ``Name/Outlet``, unless the outlet's name goes on
+        # After a ``Name/Outlet``, a new credit only when another ``Name/Outlet`` follows;
+        # else the outlet's name goes on (``Phan Long/Báo Tin Tức``).
+        more = any("/" in w.strip("/") for w in words[at:])
+        if named and "/" in named[-1].strip("/") and more:
+            runs.append([])
         runs[-1].append(word)
     return [" ".join(run) for run in runs if run]
 

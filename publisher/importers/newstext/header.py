@@ -130,8 +130,12 @@ def _skip_meta(units: list[Line], i: int, draft: ArticleDraft) -> int:
 
 
 def by_line(text: str, language: str) -> Byline | None:
-    """The byline of a ``By …`` line, else None."""
-    return parse_byline(text, language) if re.match(r"(?i)by\s", text) else None
+    """The byline of a ``By …`` line, or of a date then ``By …`` (``November 2, 2012 10:28 am
+    AEST — By Long Zheng``), else None."""
+    if re.match(r"(?i)by\s", text):
+        return parse_byline(text, language)
+    found = parse_byline(text, language) if re.search(r"\b[Bb]y\s+[A-Z]", text) else None
+    return found if found is not None and found.date is not None and found.authors else None
 
 
 def is_role(units: list[Line], i: int) -> int:
