@@ -50,6 +50,15 @@ def test_the_same_content_under_a_new_name_changes_nothing(cli, project):
     assert library(project).slugs() == [SLUG]
 
 
+def test_the_same_content_twice_in_one_dry_run(cli, project):
+    shutil.copy(VI, project / "first.txt")
+    shutil.copy(VI, project / "second.txt")
+    result = cli("import", "--dry-run", str(project / "first.txt"), str(project / "second.txt"))
+    assert result.exit_code == 0, result.stderr
+    assert f"unchanged (same as {SLUG}) " in result.stderr
+    assert library(project).slugs() == []  # nothing written
+
+
 def correct(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 

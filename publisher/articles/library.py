@@ -144,10 +144,10 @@ class Library:
         by_source, _ = self._index()
         source = article.provenance.source_file
         if source and source in by_source:
-            return self._existing(by_source[source])
+            return self.current(by_source[source])
         name = PurePosixPath(source).name
         if name and name != source and name in by_source:
-            legacy = self._existing(by_source[name])
+            legacy = self.current(by_source[name])
             if fold(legacy.title) == fold(article.title):
                 return legacy
         return None
@@ -168,7 +168,8 @@ class Library:
             slug, n = f"{base}-{n}", n + 1
         return slug, None
 
-    def _existing(self, slug: str) -> Article:
+    def current(self, slug: str) -> Article:
+        """The article under ``slug`` as this run left it: planned by a dry run, else saved."""
         return self._planned[slug] if slug in self._planned else self.get(slug)
 
     def save(self, article: Article, *, dry_run: bool = False) -> SaveResult:

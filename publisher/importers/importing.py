@@ -97,7 +97,8 @@ def import_source(
     existing = library.earlier_import(article)
     twin = library.same_content(article)
     if twin is not None and (existing is None or existing.slug != twin):
-        return Imported(path, library.get(twin), f"unchanged (same as {twin})", list(warnings))
+        # ``current``: in a dry run the twin may be one this run only planned.
+        return Imported(path, library.current(twin), f"unchanged (same as {twin})", list(warnings))
     warnings = list(warnings)
     if existing is None:
         article = with_fingerprints(article)
