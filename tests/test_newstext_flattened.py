@@ -184,11 +184,12 @@ def test_a_photo_credit_in_brackets_closes_its_caption_without_a_full_stop():
 
 
 def test_a_related_headline_in_brackets_between_sentences_is_dropped():
-    article = imported(
+    result = imported(
         "Tìm thấy xác máy bay\n\nMở đầu bài viết.\n\n"
         f"{LONG} [Máy bay quân sự chở 116 người bị mất tích] Hãng tin dẫn thêm một nguồn.\n"
-    ).article
-    assert article.paragraphs == (f"{LONG} Hãng tin dẫn thêm một nguồn.",)
+    )
+    assert result.article.paragraphs == (f"{LONG} Hãng tin dẫn thêm một nguồn.",)
+    assert any("headline in brackets" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from publisher.importers.newstext.units import (
     ends_sentence,
     is_list_item,
     is_numbered_heading,
+    strip_inline_links,
 )
 from publisher.model import Figure
 
@@ -132,7 +133,10 @@ def _classify(body: list[Line], lead_at: int, draft: ArticleDraft, spaced: bool)
 
 
 def _item(unit: Line, items: list[Item], draft: ArticleDraft, spaced: bool) -> list[Item]:
-    text = unit.text
+    text, links = strip_inline_links(unit.text)
+    if links:
+        draft.warn(f"dropped a related story's headline in brackets: {links[0][:60]!r}")
+        unit = Line(text, unit.gap)
     found = parse_caption(text)
     previous = items[-1] if items else None
     if found and found.caption and not found.credit and previous and previous.kind == "fig":

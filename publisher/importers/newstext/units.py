@@ -47,6 +47,13 @@ def ends_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text))
 
 
+def strip_inline_links(text: str) -> tuple[str, list[str]]:
+    """The text without related stories' headlines set in brackets between its sentences, and
+    those headlines."""
+    found = [m.group(0).strip() for m in _INLINE_LINK.finditer(text)]
+    return (_INLINE_LINK.sub("", text), found) if found else (text, [])
+
+
 def is_list_item(text: str) -> bool:
     return bool(_LIST_ITEM.match(text))
 
@@ -71,7 +78,7 @@ def split_units(text: str) -> list[Line]:
             continue
         # ``| Caption - Ảnh X |``: the borders of a table cell, from a page that set its
         # photos in tables. A line of borders alone parts paragraphs, as a blank line does.
-        text = _INLINE_LINK.sub("", _WIRE_ID.sub("", _CELL_BORDER.sub("", clean(raw))))
+        text = _WIRE_ID.sub("", _CELL_BORDER.sub("", clean(raw)))
         if not text.strip("| "):
             gap += 1
             continue
