@@ -213,3 +213,14 @@ def test_an_outlet_of_several_words_after_the_slash():
         "Tên này kêu gọi những kẻ ủng hộ hắn chiến đấu đến cùng. Phan Long/Báo Tin Tức\n"
     ).article
     assert (article.authors, article.source) == (("Phan Long",), "Tin Tức")
+
+
+def test_a_sentence_broken_after_its_date_is_still_joined():
+    article = imported(
+        "Cháy kho hàng ở ngoại thành\n\nMở đầu bài viết về vụ cháy.\n\nSáng 12/8/2017\n"
+        "lực lượng chức năng đã có mặt tại hiện trường và tiến hành khám nghiệm ngay sau đó.\n"
+    ).article
+    assert article.paragraphs == (
+        "Sáng 12/8/2017 lực lượng chức năng đã có mặt tại hiện trường và tiến hành khám nghiệm "
+        "ngay sau đó.",
+    )

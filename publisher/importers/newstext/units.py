@@ -138,8 +138,8 @@ def _continues(previous: Line, unit: Line) -> bool:
         return False
     if re.match(r"by\s+[A-Z]\S*(?:\s+[A-Z]\S*){0,3}(?:\s|$)", text):
         return False  # ``by Byron`` under the headline: its byline, not its end
-    if parse_date_line(before, "en") is not None:
-        return False  # a date line is a line of its own, whatever follows it
+    if unit.words <= 12 and not ends_sentence(text) and parse_date_line(before, "en") is not None:
+        return False  # a date line, then a headline in lower case: two lines of their own
     if text[:1].islower():
         return True
     if unit.lead_space:
