@@ -93,13 +93,16 @@ def check(article: Article, label: dict) -> dict[str, bool]:
     return results
 
 
-def score(corpus: Path, verbose: bool) -> tuple[Counter[str], Counter[str]]:
+def score(corpus: Path, verbose: bool) -> tuple[int, Counter[str], Counter[str]]:
+    """How many articles were labelled, and the checks passed and made, per field."""
     passed: Counter[str] = Counter()
     checked: Counter[str] = Counter()
+    articles = 0
     for path in sorted(corpus.glob("*.txt")):
         label_path = path.with_suffix(".expected.json")
         if not label_path.exists():
             continue
+        articles += 1
         label = json.loads(label_path.read_text(encoding="utf-8"))
         article = IMPORTER.parse(read_source(path)).article
         for field, ok in check(article, label).items():
@@ -107,11 +110,10 @@ def score(corpus: Path, verbose: bool) -> tuple[Counter[str], Counter[str]]:
             passed[field] += ok
             if verbose and not ok:
                 print(f"  {path.name}: {field}")
-    return passed, checked
+    return articles, passed, checked
 
 
-def report(corpus: Path, passed: Counter[str], checked: Counter[str]) -> None:
-    articles = len([p for p in corpus.glob("*.txt") if p.with_suffix(".expected.json").exists()])
+def report(corpus: Path, articles: int, passed: Counter[str], checked: Counter[str]) -> None:
     print(f"{corpus}: {articles} articles, {sum(checked.values())} checks")
     for field in FIELDS:
         if checked[field]:
@@ -127,8 +129,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     for corpus in args.corpus or [ROOT / "tests" / "fixtures" / "newstext"]:
-        passed, checked = score(corpus, args.verbose)
-        report(corpus, passed, checked)
+        report(corpus, *score(corpus, args.verbose))
 
 
 if __name__ == "__main__":

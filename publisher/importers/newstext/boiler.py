@@ -102,12 +102,16 @@ _COMMENT_META = re.compile(
 
 
 # Around the headline: a time's label without its time (``Published``, then ``3 hours ago``),
-# and a time relative to a moment the saved text no longer has. (Further down, such times
-# mark reader comments: see ``is_comment_meta``.)
+# a time relative to a moment the saved text no longer has, and a time without its day
+# (``Updated at 11:31 a.m. ET``). (Further down, relative times mark reader comments: see
+# ``is_comment_meta``.)
 _TIME_LABEL = re.compile(
     r"(?i)^(?:published|updated|posted|last updated|đăng|cập nhật|ngày đăng|thời gian"
     r"|\d{1,3} (?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago"
-    r"|\d{1,3} (?:giây|phút|giờ|ngày|tuần|tháng) trước)\s*:?$"
+    r"|\d{1,3} (?:giây|phút|giờ|ngày|tuần|tháng) trước"
+    r"|(?:updated|posted|published)(?: at| on)? \d{1,2}[:.]\d{2}"
+    r"\s*(?:[ap]\.?m\.?)?(?: [a-z]{1,4})?)"
+    r"\s*:?$"
 )
 
 

@@ -55,10 +55,9 @@ _POSTED_ON = re.compile(
     re.I,
 )
 # An agency straight after the name, without a comma, as the AP prints its bylines.
-_AGENCY_AFTER = re.compile(
-    r"(?<=[\w.])\s+(?P<agency>Associated Press|The Associated Press|Reuters|AFP"
-    r"|Agence France-Presse|Bloomberg(?: News)?|TTXVN)$"
-)
+_AGENCIES = r"(?:The )?Associated Press|Reuters|AFP|Agence France-Presse|Bloomberg(?: News)?|TTXVN"
+_AGENCY_AFTER = re.compile(rf"(?<=[\w.])\s+(?P<agency>{_AGENCIES})$")
+_AGENCY_ALONE = re.compile(_AGENCIES, re.I)
 _THEO = re.compile(
     r"^\(?\s*(?:theo|nguồn|source|via|(?:tổng hợp|lược dịch|dịch) (?:từ|theo))\s*:?\s+"
     r"(?P<src>[^()]+?(?:\([^()]*\))?)\s*\)?\.?$",
@@ -215,7 +214,7 @@ def _by(text: str, language: str) -> Byline | None:
     if split_names(rest) is None:
         rest = re.sub(r"\s+in\s+[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,2}$", "", rest)
     rest = re.sub(r"\s+for\s+(?=[A-Z])", ", ", rest)
-    if re.fullmatch(r"(?i)(?:the\s+)?(?:associated press|reuters|afp|bloomberg(?: news)?)", rest):
+    if _AGENCY_ALONE.fullmatch(rest):
         return Byline([], tidy_source(rest), date)  # ``By The Associated Press``
     rest = _AGENCY_AFTER.sub(r", \g<agency>", rest)  # ``By ANNA LEE Associated Press``
     parts = [p.strip() for p in re.split(r",\s*", rest) if p.strip()]

@@ -248,18 +248,19 @@ def split_inline_figures(text: str) -> list[str | Caption] | None:
             done = mark.end()
             continue
         noted = bool(groups.get("credit")) and mark.re is _INLINE_NOTE
-        # ``(Ảnh minh họa)``, ``(Ảnh Vietnamnet)`` close their own caption; a source cited in
-        # brackets (``(Nguồn: …)``) does after a full stop only.
-        video = bool(re.match(r"(?i)(?:video|clip)\b", before[before.rfind(". ") + 1 :].strip()))
-        photo = mark.re is _INLINE_PAREN and (
-            video or not re.match(r"(?i)\s*[(\[]\s*(?:nguồn|source)", mark[0])
-        )  # ``Video tổng hợp … (nguồn VTV): …``: a clip's caption and its source
-        ended = ends_sentence(before) or noted or photo
-        if mark.start() < done or not ended or not _starts_sentence(text[mark.end() :]):
-            continue
         breaks = list(_SENTENCE_BREAK.finditer(before.rstrip()))
         cut = breaks[-1].end() if breaks else 0
         caption = before[cut:].strip()
+        # ``(Ảnh minh họa)``, ``(Ảnh Vietnamnet)`` close their own caption; a source cited in
+        # brackets (``(Nguồn: …)``) does after a full stop only, unless it is a clip's
+        # (``Video tổng hợp … (nguồn VTV): …``).
+        photo = mark.re is _INLINE_PAREN and (
+            bool(re.match(r"(?i)(?:video|clip)\b", caption))
+            or not re.match(r"(?i)\s*[(\[]\s*(?:nguồn|source)", mark[0])
+        )
+        ended = ends_sentence(before) or noted or photo
+        if not ended or not _starts_sentence(text[mark.end() :]):
+            continue
         if groups.get("stock"):  # ``Ảnh minh họa: AP``: the note is the caption
             cut, caption = len(before), groups["stock"].strip()
         credit = groups.get("initials") or groups.get("credit") or groups.get("bare") or ""

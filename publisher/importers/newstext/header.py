@@ -16,7 +16,7 @@ from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import FoundDate, parse_date_line
 from publisher.importers.newstext.draft import ArticleDraft
 from publisher.importers.newstext.sourcetags import take_source_tag
-from publisher.importers.newstext.units import Line, ends_sentence
+from publisher.importers.newstext.units import Line, ends_sentence, is_email
 from publisher.model import Figure
 from publisher.text import fold
 
@@ -210,9 +210,6 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
             _read_fields(unit.text, draft)
             i += 1
             continue
-        if _UPDATED_AT.match(unit.text):  # ``Updated at 11:31 a.m. ET``: a time with no day
-            i += 1
-            continue
         wire = _WIRE_DATELINE.match(unit.text)
         wire_date = parse_date_line(wire["date"], draft.language) if wire else None
         if wire and wire_date:  # ``PHILADELPHIA July 24, 2012 (AP)``
@@ -245,10 +242,6 @@ def _after_title(units: list[Line], i: int, draft: ArticleDraft) -> int:
 _FIELDS = re.compile(
     r"(?i)^(?:(?:date|author|by|category|section)\s*:\s*[^|]+?\s*(?:\||$)\s*){2,}$"
 )
-_UPDATED_AT = re.compile(
-    r"(?i)^(?:updated|posted|published)(?: at| on)?\s+\d{1,2}[:.]\d{2}"
-    r"\s*(?:[ap]\.?m\.?)?\s*[A-Z]{0,4}$"
-)
 
 
 def _read_fields(text: str, draft: ArticleDraft) -> None:
@@ -269,7 +262,7 @@ def _is_top_furniture(text: str) -> bool:
     writer's address alone (``desk@paper.com``), a row of share counters (``0 (0) 0 SHARE``)."""
     return (
         is_comments_heading(text)
-        or bool(re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text))
+        or is_email(text)
         or bool(re.fullmatch(r"(?i)[\d\s()]*(?:shares?|tweets?|likes?|comments?)[\d\s()]*", text))
     )
 

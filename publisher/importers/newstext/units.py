@@ -54,6 +54,11 @@ def strip_inline_links(text: str) -> tuple[str, list[str]]:
     return (_INLINE_LINK.sub("", text), found) if found else (text, [])
 
 
+def is_email(text: str) -> bool:
+    """A line that is an e-mail address and nothing else."""
+    return bool(_EMAIL.fullmatch(text))
+
+
 def is_list_item(text: str) -> bool:
     return bool(_LIST_ITEM.match(text))
 
@@ -134,7 +139,7 @@ def _continues(previous: Line, unit: Line) -> bool:
         return True
     if _CLOSING_START.match(text):
         return not (text.startswith(("…", "...")) and len(text) > 3)
-    if ends_sentence(before) or _EMAIL.fullmatch(text):
+    if ends_sentence(before) or is_email(text):
         return False
     if re.match(r"by\s+[A-Z]\S*(?:\s+[A-Z]\S*){0,3}(?:\s|$)", text):
         return False  # ``by Byron`` under the headline: its byline, not its end
