@@ -5,20 +5,15 @@ reader comments under an ornamented heading. The whole shapes are fixtures
 
 import pytest
 
-from publisher.importers.base import Source
-from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.boiler import is_comments_heading
 from publisher.importers.newstext.bylines import parse_byline
 from publisher.importers.newstext.captions import Caption, parse_caption, split_inline_figures
+from tests.newstext_support import imported
 
 LONG = (
     "Người dân trong xã đã quen với việc phân loại rác tại nhà từ hai năm nay, và tổ "
     "thu gom đến vào mỗi sáng thứ hai, thứ tư và thứ sáu."
 )
-
-
-def imported(text: str):
-    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
 
 
 def test_a_credit_between_two_sentences_takes_the_sentence_before_it_as_its_caption():

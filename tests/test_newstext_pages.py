@@ -4,16 +4,11 @@ whole shape is the fixture ``en_browser_copy``; these are the edges."""
 
 import pytest
 
-from publisher.importers.base import Source
-from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.boiler import is_widget
 from publisher.importers.newstext.bylines import parse_bare_name, parse_byline
 from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import parse_date_line
-
-
-def imported(text: str):
-    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
+from tests.newstext_support import imported
 
 
 @pytest.mark.parametrize(

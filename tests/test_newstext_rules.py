@@ -15,6 +15,7 @@ from publisher.importers.newstext.captions import parse_caption
 from publisher.importers.newstext.dates import parse_date_line
 from publisher.importers.newstext.sourcetags import take_source_tag
 from publisher.importers.newstext.units import split_units
+from tests.newstext_support import imported
 
 
 @pytest.mark.parametrize(
@@ -643,11 +644,6 @@ def test_sentences_about_photos_are_not_credits(line):
 def test_more_caption_and_credit_forms(line, caption, credit):
     found = parse_caption(line)
     assert found is not None and (found.caption, found.credit) == (caption, credit)
-
-
-def imported(text: str):
-    """The news-text importer's result for ``text``, as a file ``x.txt``."""
-    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
 
 
 def test_a_blog_s_month_first_date_a_doubled_caption_and_its_byline():

@@ -3,18 +3,13 @@ in capitals, labelled fields, agencies drawn on, and notes of who took a piece d
 
 import pytest
 
-from publisher.importers.base import Source
-from publisher.importers.newstext import NewsTextImporter
 from publisher.importers.newstext.bylines import parse_byline, tidy_name
+from tests.newstext_support import imported
 
 LONG = (
     "We hope the new map gives you a more accurate lay of the land, and that it comes in handy "
     "whether you are planning a trip or just browsing."
 )
-
-
-def imported(text: str):
-    return NewsTextImporter().parse(Source("x.txt", text, "", "utf-8"))
 
 
 @pytest.mark.parametrize(
