@@ -87,6 +87,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "subscribe_limit": (int, 3),  # subscribe requests per address per hour
         "subscribe_limit_ip": (int, 30),  # and per sending address (IP) per hour
         "timeout": ((int, float), 10.0),  # seconds a client may take to send its request
+        # Database connections each service process keeps open at most (see audience/pool.py).
+        "database_connections": (int, 10),
     },
     "smtp": {
         "host": (str, "localhost"),
@@ -220,6 +222,7 @@ CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
         "subscribe_limit": _at_least(1),
         "subscribe_limit_ip": _at_least(1),
         "timeout": _at_least(0.1),
+        "database_connections": _at_least(1),
     },
     "smtp": {
         "port": _port,

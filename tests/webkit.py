@@ -21,7 +21,7 @@ class Service:
     """``publisher serve``'s server in a thread, for one project; ``url`` ends in ``/``."""
 
     def __init__(self, project: Path, port: int, timeout: float = 5.0):
-        app = AudienceApp(load_config(project))
+        self.app = app = AudienceApp(load_config(project))
         handler = make_handler(timeout, lambda line: None)
         self.server = ThreadingServer(("127.0.0.1", port), handler)
         self.server.set_app(app)
@@ -32,6 +32,7 @@ class Service:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.app.stores.close()
 
 
 def request(

@@ -34,7 +34,10 @@ def serve_command(project: Project, host: str, port: int) -> None:
             " is (confirmation links need it)",
             err=True,
         )
-    serve(
-        app, host, port, timeout=float(config.table("web")["timeout"]),
-        log=lambda line: click.echo(line, err=True), ready=ready,
-    )  # fmt: skip
+    try:
+        serve(
+            app, host, port, timeout=float(config.table("web")["timeout"]),
+            log=lambda line: click.echo(line, err=True), ready=ready,
+        )  # fmt: skip
+    finally:
+        app.stores.close()

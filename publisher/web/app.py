@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from publisher.audience import optin
 from publisher.audience.listfile import clean_text, normalise_email, normalise_language
 from publisher.audience.migrations import open_store
+from publisher.audience.pool import StorePool
 from publisher.audience.store import Store
 from publisher.audience.subscribers import SubscriberList
 from publisher.config import Config, load_config
@@ -61,6 +62,12 @@ class AudienceApp:
         self.base = self.web["base_url"]
         self.prefix = urlsplit(self.base).path.rstrip("/") if self.base else ""
         self.look = Look.from_config(config)
+        # Requests share a few connections; one waits for a free one at most as long as a
+        # client may take to send its request.
+        self.stores = StorePool(
+            lambda: open_store(config), self.web["database_connections"], self.web["timeout"],
+            where="web.database_connections",
+        )  # fmt: skip
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -103,9 +110,9 @@ class AudienceApp:
         if parts == ["subscribe"]:
             return self.subscribe(environ, method)
         if len(parts) == 3 and parts[:2] == ["ses", "notifications"] and method == "POST":
-            return ses_notification(self.config, environ, parts[2])
+            return ses_notification(self.config, self.stores, environ, parts[2])
         if len(parts) == 2 and parts[0] in ("confirm", "unsubscribe") and TOKEN.match(parts[1]):
-            with open_store(self.config) as store:
+            with self.stores.store() as store:
                 if parts[0] == "confirm":
                     return self.confirm(store, environ, method, parts[1])
                 return self.unsubscribe(store, environ, method, parts[1])
@@ -113,7 +120,7 @@ class AudienceApp:
 
     def health(self) -> Answer:
         try:
-            with open_store(self.config) as store:
+            with self.stores.store() as store:
                 store.scalar("SELECT COUNT(*) FROM schema_version")
         except PublisherError as exc:
             return "503 Service Unavailable", f"database: {exc.message}\n".encode(), "text/plain"
@@ -139,7 +146,7 @@ class AudienceApp:
             return answer  # the honeypot: a robot filled the field people never see
         address = environ.get("REMOTE_ADDR", "")
         request = optin.Request(email, clean_text(form.get("name", "")), language, address)
-        with open_store(self.config) as store:
+        with self.stores.store() as store:
             limits = {f"email:{email.lower()}": self.web["subscribe_limit"]}
             if address:
                 limits[f"ip:{address}"] = self.web["subscribe_limit_ip"]

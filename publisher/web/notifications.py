@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.audience.bounces import BounceBook
-from publisher.audience.migrations import open_store
+from publisher.audience.pool import StorePool
 from publisher.audience.subscribers import SubscriberList
 from publisher.bounces.importing import apply_report
 from publisher.bounces.sns import SNS_HOST, NotSns, read_sns
@@ -28,7 +28,7 @@ TEXT = "text/plain; charset=utf-8"
 
 
 def ses_notification(
-    config: Config, environ: dict[str, Any], secret: str
+    config: Config, stores: StorePool, environ: dict[str, Any], secret: str
 ) -> tuple[str, bytes, str]:
     expected = os.environ.get(ENV_SECRET, "")
     if len(expected) < 16 or not hmac.compare_digest(secret.encode(), expected.encode()):
@@ -42,7 +42,7 @@ def ses_notification(
         return "200 OK", b"ok\n", TEXT
     if message.report is None:
         return "200 OK", b"ok\n", TEXT  # an UnsubscribeConfirmation: nothing to do
-    with open_store(config) as store:
+    with stores.store() as store:
         done = apply_report(BounceBook(SubscriberList(store), config), message.report)
     if done is None and message.report.findings:
         log.warning("SES notification about addresses not on the list: %s",

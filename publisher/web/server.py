@@ -20,6 +20,9 @@ from publisher.errors import PublisherError
 class ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True  # a stuck client never keeps the process from stopping
     block_on_close = False
+    # Connections the kernel holds until they are accepted. socketserver's 5 reset the rest
+    # of a burst (mail providers post one-click unsubscribes as a send goes out).
+    request_queue_size = 128
 
 
 def make_handler(timeout: float, log: Callable[[str], None]) -> type[WSGIRequestHandler]:
