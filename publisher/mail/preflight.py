@@ -15,8 +15,8 @@ from publisher.errors import ConfigError
 from publisher.mail.dkim import DkimSettings, alignment_problem, public_key_base64
 from publisher.mail.dns import Resolver
 from publisher.mail.spf import MAX_LOOKUPS, SpfProblem, check_host, count_lookups, spf_records
-from publisher.output.check import SEVERITIES as CHECK_SEVERITIES
-from publisher.output.check import CheckReport, Finding
+from publisher.output.findings import SEVERITIES as CHECK_SEVERITIES
+from publisher.output.findings import CheckReport, Finding
 
 SEVERITIES = ("error", "warning", "ok")
 

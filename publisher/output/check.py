@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,9 +25,9 @@ from publisher.issues.compose import draft_issue
 from publisher.model import TOKENS
 from publisher.output.build import MANIFEST
 from publisher.output.files import BuiltFiles, Prefixed
+from publisher.output.findings import SEVERITIES, CheckReport, Finding
 from publisher.output.manifest import GMAIL_CLIP_BYTES
 
-SEVERITIES = ("error", "warning", "note")
 STYLE_BLOCK_LIMIT = 16 * 1024  # Gmail drops a larger <style> block whole, Outlook.com too
 SUBJECT_SHOWN = 60  # what a phone's inbox shows of a subject, about
 PREHEADER_SHOWN = (40, 140)  # too little leaves room for the body's first words; more is cut
@@ -35,41 +35,6 @@ MIN_WORDS_PER_IMAGE = 40
 _TOKEN_LIKE = re.compile(r"%%[A-Za-z_]*%?%?")
 _SPAMMY = re.compile(r"!!|\?\?|\$\$|!\?|\?!|^\W|\bFREE\b|\bRE:\s|\bFWD?:\s", re.I)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing found: how bad, where, what, and how to fix it."""
-
-    severity: str
-    where: str
-    message: str
-    fix: str = ""
-
-    def to_json(self) -> dict[str, str]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """Every finding about one built issue, errors first."""
-
-    issue: str
-    folder: Path
-    findings: tuple[Finding, ...]
-    sender: str = ""  # the From address it goes out from (whose DNS records matter)
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "issue": self.issue,
-            "folder": str(self.folder),
-            "errors": self.errors,
-            "findings": [f.to_json() for f in self.findings],
-        }
 
 
 def check_issue(config: Config, issue: str, folder: Path | None = None) -> CheckReport:

@@ -27,7 +27,8 @@ from publisher.mail.message import NAME_FALLBACK, given_name, unsubscribe_link
 from publisher.mail.preflight import with_dns_findings
 from publisher.model import TOKENS
 from publisher.output.build import assemble
-from publisher.output.check import SEVERITIES, Finding, check_files
+from publisher.output.check import check_files
+from publisher.output.findings import SEVERITIES, Finding
 
 # The token of the preview's unsubscribe link: never a real subscriber's, so that clicking it
 # in the preview cannot reach anyone's subscription.
