@@ -14,7 +14,8 @@ from publisher.mail.built import BuiltIssue, check_current, load_built_issue
 from publisher.mail.dispatch import Breaker, Dispatcher, Throttle, backoff
 from publisher.mail.editions import EditionMessages
 from publisher.mail.headers import HeaderError
-from publisher.mail.ledger import BATCH, SHARED_BATCH, Finished, Heartbeat, Job, Ledger
+from publisher.mail.heartbeat import Heartbeat
+from publisher.mail.ledger import BATCH, SHARED_BATCH, Finished, Job, Ledger
 from publisher.mail.lock import SendLock
 from publisher.mail.message import MessageSettings
 from publisher.mail.options import SendOptions, SendReport
