@@ -2,7 +2,7 @@
 
     python bench/send.py [--subscribers 10000 100000] [--connections 4]
                          [--database postgresql://USER@HOST/DB | --postgres]
-                         [--dkim rsa ed25519]
+                         [--database-rtt MS ...] [--dkim rsa ed25519]
 
 Builds the example issue when the build step and an example issue exist (else a generated
 issue of realistic size), generates subscribers, runs ``publisher send --transport smtp`` in a
@@ -15,7 +15,10 @@ when they are not installed; no mail daemon is installed or started.
 With ``--database URL`` (an empty PostgreSQL database: the bench deletes its rows) or
 ``--postgres`` (a throwaway PostgreSQL cluster, as the tests start), the same send also runs
 with the ledger in PostgreSQL, by one sender and by two sharing the send, beside the SQLite run
-and in the same invocation; the ratios compare them with the SQLite ledger.
+and in the same invocation; the ratios compare them with the SQLite ledger. With
+``--database-rtt 2 10`` the one-sender PostgreSQL send also runs with the database 2 ms and
+10 ms of round trip away (a loopback proxy delays each way by half), as from a CI runner to a
+database in another building: the figure to size ``--connections`` by.
 
 With ``--dkim rsa`` (an RSA-2048 key) and/or ``--dkim ed25519``, the SQLite send also runs with
 every message DKIM-signed, in the same invocation, and the cost of signing one message is
@@ -40,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from delayproxy import DelayProxy, proxied  # noqa: E402
+
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "publisher-bench"
 
 PARAGRAPH = (
@@ -305,6 +311,10 @@ def main() -> None:
         "--postgres", action="store_true", help="A throwaway PostgreSQL cluster (Debian's)."
     )
     parser.add_argument(
+        "--database-rtt", type=float, nargs="+", default=[], metavar="MS",
+        help="Also send with PostgreSQL this many milliseconds of round trip away.",
+    )  # fmt: skip
+    parser.add_argument(
         "--dkim", nargs="+", choices=["rsa", "ed25519"], default=[],
         help="Also send with every message signed by a key of this kind (SQLite ledger).",
     )  # fmt: skip
@@ -331,6 +341,7 @@ def bench(args: argparse.Namespace) -> None:
     sink_command = [str(sink), *(["-u", "nobody"] if os.geteuid() == 0 else []),
                     f"127.0.0.1:{port}", "256"]  # fmt: skip
     sink_process = subprocess.Popen(sink_command, env=env, stdout=subprocess.DEVNULL)
+    proxies: list[DelayProxy] = []
     try:
         time.sleep(0.3)
         with tempfile.TemporaryDirectory() as tmp:
@@ -343,19 +354,25 @@ def bench(args: argparse.Namespace) -> None:
                 cost = signing_cost(project, slug, kind)
                 print(f"DKIM {kind}: signing adds {cost:.3f} ms to making one message")
             sqlite = f"sqlite:///{project / 'publisher.db'}"
-            # (name, ledger URL, senders, DKIM key kind)
-            ledgers: list[tuple[str, str, int, str | None]] = [("SQLite", sqlite, 1, None)]
-            ledgers += [(f"SQLite, DKIM {kind}", sqlite, 1, kind) for kind in args.dkim]
+            # (name, ledger URL, senders, DKIM key kind, the URL to fill it through)
+            ledgers: list[tuple[str, str, int, str | None, str]] = [
+                ("SQLite", sqlite, 1, None, sqlite)
+            ]
+            ledgers += [(f"SQLite, DKIM {kind}", sqlite, 1, kind, sqlite) for kind in args.dkim]
             if args.database:
-                ledgers += [("PostgreSQL", args.database, 1, None)]
-                ledgers += [("PostgreSQL", args.database, 2, None)]
+                ledgers += [("PostgreSQL", args.database, 1, None, args.database)]
+                ledgers += [("PostgreSQL", args.database, 2, None, args.database)]
+            for rtt in args.database_rtt if args.database else []:
+                proxy, far = proxied(args.database, rtt / 1000)
+                proxies.append(proxy)
+                ledgers += [(f"PostgreSQL {rtt:g} ms away", far, 1, None, args.database)]
             for count in args.subscribers:
                 runs: dict[int, list[tuple[float, float, int]]] = {}
                 sources = []
                 for _ in range(args.repeat):
-                    for index, (_, url, senders, dkim) in enumerate(ledgers):
+                    for index, (_, url, senders, dkim, direct) in enumerate(ledgers):
                         write_settings(project, dkim)
-                        add_subscribers(project, url, count)
+                        add_subscribers(project, direct, count)
                         run = run_ours(project, slug, port, args.connections, url, senders)
                         runs.setdefault(index, []).append(run)
                     sources.append(run_source(source, env, port, count, size, args.connections))
@@ -363,7 +380,7 @@ def bench(args: argparse.Namespace) -> None:
                 base = count / min(runs[0])[0]
                 print(f"{count:>7} subscribers, smtp-source {theirs:7.0f} msg/s"
                       f" (best of {args.repeat}):")  # fmt: skip
-                for index, (name, _, senders, _) in enumerate(ledgers):
+                for index, (name, _, senders, _, _) in enumerate(ledgers):
                     send_s, wall_s, _ = min(runs[index])
                     ours = count / send_s
                     who = "1 sender" if senders == 1 else f"{senders} senders sharing the send"
@@ -375,6 +392,8 @@ def bench(args: argparse.Namespace) -> None:
                         flush=True,
                     )
     finally:
+        for proxy in proxies:
+            proxy.close()
         sink_process.terminate()
         sink_process.wait()
 

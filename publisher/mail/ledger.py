@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from publisher.audience.listfile import now
 from publisher.audience.store import Dialect, Store
+from publisher.mail.groupcommit import GroupCommit
 from publisher.mail.message import Recipient
 
 STATES = ("queued", "sending", "sent", "failed", "unknown", "suppressed")
@@ -33,6 +34,9 @@ BATCH = 500
 # Rows a sender sharing a send claims at a time, per connection: enough to keep its
 # connections busy between claims, few enough that the other senders get their share.
 SHARED_BATCH = 25
+# Parameters of one advance statement at most (a group commit stops there), under the
+# engines' limits (SQLite's was 999 before 3.32).
+GROUP_PARAMS = 900
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Ledger:
         self.lock = threading.Lock()
         self.sender: int | None = None
         self._stamp = (0, "")
+        self._group = GroupCommit(self._write, GROUP_PARAMS)
 
     def _now(self) -> str:
         """``now()``, formatted once a second rather than once a message."""
@@ -291,10 +296,12 @@ class Ledger:
         return row is not None
 
     def advance(self, finished: Sequence[Finished], sending: Job | None = None) -> None:
-        """Record outcomes and mark the next message ``sending``, committed together.
+        """Record outcomes and mark the next message ``sending``, committed together; returns
+        once they are.
 
         ``sending`` is committed before its message leaves: a crash from then on may repeat
-        it. One statement does both (one round trip to a database server, one commit).
+        it. One statement does both (one round trip to a database server, one commit), with
+        the advances other threads ask for meanwhile (see ``groupcommit``).
         """
         params: list[object] = []
         for job, state, reply, counted in finished:
@@ -303,10 +310,12 @@ class Ledger:
             params += (sending.id, "sending", "", 1)
         if not params:
             return
+        self._group.commit(params)
+
+    def _write(self, params: list[object]) -> None:
         stamp = self._now()
-        sql, values = _advance_sql(len(params) // 4), (*params, stamp, stamp)
         with self.lock:
-            self.store.execute(sql, values)
+            self.store.execute(_advance_sql(len(params) // 4), (*params, stamp, stamp))
 
 
 # An outcome: the job, its new state (``sent``, ``failed``, or ``queued`` for a retry), the
