@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -202,11 +203,18 @@ def make_app(project: Path) -> AudienceApp:
 
 
 _app: AudienceApp | None = None
+_making = threading.Lock()
 
 
 def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """WSGI entry point for deployment; the project comes from ``PUBLISHER_PROJECT``."""
+    """WSGI entry point for deployment; the project comes from ``PUBLISHER_PROJECT``.
+
+    Made on the first request, in the worker process (a WSGI server may fork after importing
+    this module: connections must not be shared across the fork); once, whatever the threads.
+    """
     global _app
     if _app is None:
-        _app = make_app(Path(os.environ.get("PUBLISHER_PROJECT", ".")))
+        with _making:
+            if _app is None:
+                _app = make_app(Path(os.environ.get("PUBLISHER_PROJECT", ".")))
     return _app(environ, start_response)
