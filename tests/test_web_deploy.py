@@ -53,6 +53,7 @@ def test_gunicorn_serves_a_burst_of_unsubscribes_from_two_processes(project):
         project, [Subscriber(email=f"p{i}@example.org", name=f"P {i}") for i in range(40)]
     )
     links = [f"http://127.0.0.1:{port}/unsubscribe/{s.token}" for s in listed.all()]
+    listed.store.close()  # the database's connections are then gunicorn's alone
     env = dict(os.environ, PUBLISHER_PROJECT=str(project))
     server = subprocess.Popen(
         [gunicorn(), "--workers", "2", "--threads", "4", "--timeout", "30",
