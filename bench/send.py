@@ -1,6 +1,6 @@
 """Send throughput and memory against Postfix's smtp-sink, compared with Postfix's smtp-source.
 
-    python bench/send.py [--subscribers 10000 100000] [--connections 4]
+    python bench/send.py [--subscribers 10000 100000] [--connections 4 16]
                          [--database postgresql://USER@HOST/DB | --postgres]
                          [--database-rtt MS ...] [--dkim rsa ed25519]
 
@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from delayproxy import DelayProxy, proxied  # noqa: E402
+from pgcluster import database  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "publisher-bench"
 
@@ -301,7 +302,10 @@ def run_source(source: Path, env: dict[str, str], port: int, count: int, size: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--connections", type=int, nargs="+", default=[4],
+        help="Connections to the sink (several: each, and each ledger at its best).",
+    )  # fmt: skip
     parser.add_argument(
         "--repeat", type=int, default=3,
         help="Runs of each, interleaved; the best of each counts (the machine may be shared).",
@@ -319,20 +323,8 @@ def main() -> None:
         help="Also send with every message signed by a key of this kind (SQLite ledger).",
     )  # fmt: skip
     args = parser.parse_args()
-    cluster = None
-    if args.postgres and not args.database:
-        from tests.pgserver import Cluster, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            sys.exit("--postgres needs Debian's postgresql (apt-get install postgresql)")
-        cluster = Cluster(bindir).start()
-        args.database = cluster.new_database()
-    try:
+    with database(args.database, args.postgres) as args.database:
         bench(args)
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def bench(args: argparse.Namespace) -> None:
@@ -349,7 +341,7 @@ def bench(args: argparse.Namespace) -> None:
             write_settings(project, None)
             slug = prepare_issue(project)
             size = message_size(project, slug)
-            print(f"encoded message: {size} bytes (8bit), connections: {args.connections}")
+            print(f"encoded message: {size} bytes (8bit)")
             for kind in args.dkim:
                 cost = signing_cost(project, slug, kind)
                 print(f"DKIM {kind}: signing adds {cost:.3f} ms to making one message")
@@ -367,35 +359,66 @@ def bench(args: argparse.Namespace) -> None:
                 proxies.append(proxy)
                 ledgers += [(f"PostgreSQL {rtt:g} ms away", far, 1, None, args.database)]
             for count in args.subscribers:
-                runs: dict[int, list[tuple[float, float, int]]] = {}
-                sources = []
-                for _ in range(args.repeat):
-                    for index, (_, url, senders, dkim, direct) in enumerate(ledgers):
-                        write_settings(project, dkim)
-                        add_subscribers(project, direct, count)
-                        run = run_ours(project, slug, port, args.connections, url, senders)
-                        runs.setdefault(index, []).append(run)
-                    sources.append(run_source(source, env, port, count, size, args.connections))
-                theirs = count / min(sources)
-                base = count / min(runs[0])[0]
-                print(f"{count:>7} subscribers, smtp-source {theirs:7.0f} msg/s"
-                      f" (best of {args.repeat}):")  # fmt: skip
-                for index, (name, _, senders, _, _) in enumerate(ledgers):
-                    send_s, wall_s, _ = min(runs[index])
-                    ours = count / send_s
-                    who = "1 sender" if senders == 1 else f"{senders} senders sharing the send"
-                    print(
-                        f"  {name} ledger, {who}: {ours:7.0f} msg/s"
-                        f" ({count / wall_s:.0f} msg/s with start-up),"
-                        f" {ours / theirs:.2f} of smtp-source, {ours / base:.2f} of SQLite,"
-                        f" peak RSS {max(r[2] for r in runs[index]) / 1024:.0f} MB per sender",
-                        flush=True,
-                    )
+                best: dict[int, tuple[float, int]] = {}  # ledger -> best rate, its connections
+                for connections in args.connections:
+                    rates = measure(args, project, slug, port, ledgers, count, connections,
+                                    (source, env, size))  # fmt: skip
+                    for index, rate in enumerate(rates):
+                        if rate > best.get(index, (0.0, 0))[0]:
+                            best[index] = (rate, connections)
+                if len(args.connections) > 1:
+                    print(f"{count:>7} subscribers, each ledger at its best number of connections:")
+                    for index, (name, _, senders, _, _) in enumerate(ledgers):
+                        rate, connections = best[index]
+                        print(f"  {name} ledger, {who(senders)}: {rate:7.0f} msg/s with"
+                              f" {connections} connections, {rate / best[0][0]:.2f} of SQLite's"
+                              " best")  # fmt: skip
     finally:
         for proxy in proxies:
             proxy.close()
         sink_process.terminate()
         sink_process.wait()
+
+
+def who(senders: int) -> str:
+    return "1 sender" if senders == 1 else f"{senders} senders sharing the send"
+
+
+def measure(
+    args: argparse.Namespace, project: Path, slug: str, port: int,
+    ledgers: list[tuple[str, str, int, str | None, str]], count: int, connections: int,
+    postfix: tuple[Path, dict[str, str], int],
+) -> list[float]:  # fmt: skip
+    """Each ledger's send and smtp-source, ``repeat`` times interleaved; prints the best of
+    each and returns the ledgers' best rates."""
+    source, env, size = postfix
+    runs: dict[int, list[tuple[float, float, int]]] = {}
+    sources = []
+    for _ in range(args.repeat):
+        for index, (_, url, senders, dkim, direct) in enumerate(ledgers):
+            write_settings(project, dkim)
+            add_subscribers(project, direct, count)
+            runs.setdefault(index, []).append(
+                run_ours(project, slug, port, connections, url, senders)
+            )
+        sources.append(run_source(source, env, port, count, size, connections))
+    theirs = count / min(sources)
+    base = count / min(runs[0])[0]
+    print(f"{count:>7} subscribers, {connections} connections, smtp-source {theirs:7.0f} msg/s"
+          f" (best of {args.repeat}):")  # fmt: skip
+    rates = []
+    for index, (name, _, senders, _, _) in enumerate(ledgers):
+        send_s, wall_s, _ = min(runs[index])
+        ours = count / send_s
+        rates.append(ours)
+        print(
+            f"  {name} ledger, {who(senders)}: {ours:7.0f} msg/s"
+            f" ({count / wall_s:.0f} msg/s with start-up),"
+            f" {ours / theirs:.2f} of smtp-source, {ours / base:.2f} of SQLite,"
+            f" peak RSS {max(r[2] for r in runs[index]) / 1024:.0f} MB per sender",
+            flush=True,
+        )
+    return rates
 
 
 if __name__ == "__main__":

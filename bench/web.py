@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pgcluster import database  # noqa: E402
+
 from publisher.audience.migrations import open_store  # noqa: E402
 from publisher.audience.store import Store  # noqa: E402
 from publisher.config import Config, load_config  # noqa: E402
@@ -111,30 +113,17 @@ def main() -> None:
     # Each run takes other subscribers: an unsubscribe that changes nothing would cost less.
     if args.subscribers < args.requests * args.repeat * 4:
         sys.exit("--subscribers must be at least 4 × --requests × --repeat")
-    cluster = None
-    if args.postgres and not args.database:
-        from tests.pgserver import Cluster, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            sys.exit("--postgres needs Debian's postgresql (apt-get install postgresql)")
-        cluster = Cluster(bindir).start()
-        args.database = cluster.new_database()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            project = Path(tmp)
-            (project / "publisher.toml").write_text(
-                '[web]\nbase_url = "https://news.example.org/"\n', encoding="utf-8"
-            )
-            engines = [("SQLite", f"sqlite:///{project / 'publisher.db'}")]
-            if args.database:
-                engines.append(("PostgreSQL", args.database))
-            print(f"{args.threads} threads, {args.requests} requests a run, best of {args.repeat}")
-            for name, url in engines:
-                bench(name, prepare(project, url, args.subscribers), args)
-    finally:
-        if cluster is not None:
-            cluster.stop()
+    with database(args.database, args.postgres) as postgres, tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        (project / "publisher.toml").write_text(
+            '[web]\nbase_url = "https://news.example.org/"\n', encoding="utf-8"
+        )
+        engines = [("SQLite", f"sqlite:///{project / 'publisher.db'}")]
+        if postgres:
+            engines.append(("PostgreSQL", postgres))
+        print(f"{args.threads} threads, {args.requests} requests a run, best of {args.repeat}")
+        for name, url in engines:
+            bench(name, prepare(project, url, args.subscribers), args)
 
 
 def bench(name: str, config: Config, args: argparse.Namespace) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from publisher.audience.listfile import clean_text, escape_cell, unescape_cell
 from publisher.audience.subscribers import SubscriberList
+from publisher.errors import SubscriberError
+from publisher.model import Subscriber
 from tests.mailkit import project_store
 
 # Every test here runs on SQLite and on PostgreSQL.
@@ -182,3 +184,52 @@ def test_pending_subscribers_are_listed_apart_and_never_sent_to(cli, project):
     ledger = Ledger(project_store(project), "so-1")
     ledger.enqueue()
     assert (ledger.counts()["queued"], ledger.counts()["suppressed"]) == (1, 1)
+
+
+def test_an_import_of_several_batches_adds_updates_and_records_each_once(cli, project):
+    """More rows than one batch writes (400), old and new mixed across the batches."""
+    subs = _subs(project)
+    with subs.store.transaction():
+        for i in range(0, 1000, 100):  # already there: every hundredth, some unsubscribed
+            subs.save(Subscriber(email=f"p{i:04d}@example.org", name="Old",
+                                 status="unsubscribed" if i % 200 else "active"))  # fmt: skip
+    before = {s.email: s for s in subs.all()}
+    rows = "".join(f"p{i:04d}@example.org,P {i},vi\n" for i in range(1000))
+    result = cli("subscribers", "import", str(_write(project, "email,name,language\n" + rows)))
+    assert result.exit_code == 0, result.stderr
+    assert "990 added, 10 updated, 0 unchanged, 0 rejected" in result.stderr
+    after = {s.email: s for s in _subs(project).all()}
+    assert len(after) == 1000 and len({s.token for s in after.values()}) == 1000
+    for email, old in before.items():  # renamed, but never resubscribed, same token
+        assert (after[email].name, after[email].status, after[email].token) == (
+            f"P {int(email[1:5])}", old.status, old.token,
+        )  # fmt: skip
+    with project_store(project) as store:
+        record = store.rows(
+            "SELECT s.email, c.action, c.source FROM consents c"
+            " JOIN subscribers s ON s.id = c.subscriber_id ORDER BY c.id"
+        )
+    added = [row for row in record if row[0] not in before]
+    assert len(added) == 990 and {row[1:] for row in added} == {("active", "import:list.csv")}
+    assert len([row for row in record if row[0] in before]) == 10  # their first save only
+
+
+def test_addresses_the_database_takes_as_one_are_merged_in_one_batch(project):
+    subs = _subs(project)
+    with subs.store.transaction():
+        actions = subs.save_many(
+            [Subscriber(email="An@example.org", name="An"), Subscriber(email="an@example.org",
+             name="An Nguyễn")], source="test",
+        )  # fmt: skip
+    assert actions == ["added", "updated"]
+    (only,) = list(subs.all())
+    assert only.name == "An Nguyễn" and only.email == "An@example.org"
+    assert len(subs.consents(only)) == 1
+
+
+def test_a_token_that_is_another_subscriber_s_is_refused_by_address(project):
+    subs = _subs(project)
+    subs.save(Subscriber(email="an@example.org", token="t" * 32))
+    with pytest.raises(SubscriberError, match=r"cannot add bo@example\.org: its token"):
+        subs.save(Subscriber(email="bo@example.org", token="t" * 32))
+    assert [s.email for s in subs.all()] == ["an@example.org"]

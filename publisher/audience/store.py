@@ -37,6 +37,8 @@ class Dialect:
     skip_locked: str
     # Addresses are unique whatever their case.
     email_is: str
+    # The same, between ``subscribers s`` and a list of addresses ``v``.
+    email_join: str
 
 
 DIALECTS = {
@@ -45,12 +47,14 @@ DIALECTS = {
         now="((julianday('now') - 2440587.5) * 86400.0)",
         skip_locked="",
         email_is="email = ?",  # the column is COLLATE NOCASE
+        email_join="s.email = v.email",  # the left operand's collation applies
     ),
     "postgresql": Dialect(
         begin="BEGIN",
         now="extract(epoch from clock_timestamp())::double precision",
         skip_locked="FOR UPDATE OF d SKIP LOCKED",
         email_is="lower(email) = lower(?)",  # served by the index on lower(email)
+        email_join="lower(s.email) = lower(v.email)",
     ),
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +29,10 @@ from publisher.errors import SubscriberError
 from publisher.model import SUBSCRIBER_STATUSES, Subscriber
 
 COLUMNS = "id, email, name, language, status, consent_source, consent_time, consent_address, token"
+_PREFIXED = ", ".join(f"s.{column.strip()}" for column in COLUMNS.split(","))
+# Subscribers an import writes at a time: two parameters each in the statement that finds
+# them, under SQLite's old limit of 999.
+BATCH = 400
 
 
 def _subscriber(row: tuple[Any, ...]) -> Subscriber:
@@ -93,9 +98,10 @@ class SubscriberList:
         subscribers, problems = read_csv(path)
         report = ImportReport(problems=problems)
         with self.store.transaction():
-            for subscriber in subscribers:
-                action = self.save(subscriber, source=f"import:{path.name}")
-                setattr(report, action, getattr(report, action) + 1)
+            for start in range(0, len(subscribers), BATCH):
+                batch = subscribers[start : start + BATCH]
+                for action in self.save_many(batch, source=f"import:{path.name}"):
+                    setattr(report, action, getattr(report, action) + 1)
         return report
 
     def add(self, subscriber: Subscriber, *, source: str) -> tuple[Subscriber, str]:
@@ -111,34 +117,89 @@ class SubscriberList:
 
         ``source`` is the consent source of a new subscriber whose own is empty.
         """
-        old = self.get(subscriber.email)
+        return self.save_many([subscriber], source=source)[0]
+
+    def save_many(self, batch: list[Subscriber], *, source: str = "") -> list[str]:
+        """``save`` for each of ``batch`` (distinct addresses), in a few statements whatever
+        its size: a statement per subscriber made an import of 20,000 take 160 s with the
+        database 2 ms away. What each one became, in order."""
         stamp = now()
-        if old is None:
-            consent_source = subscriber.consent_source or source
-            id_ = self.store.scalar(
+        found = self._matching([s.email for s in batch])
+        actions: list[str] = []
+        added: list[tuple[int, Subscriber]] = []  # new rows, their tokens made here
+        updates: list[tuple[Any, ...]] = []
+        consents: list[tuple[Any, ...]] = []
+        for index, subscriber in enumerate(batch):
+            old = found.get(index)
+            if old is None:
+                added.append((index, replace(
+                    subscriber, consent_source=subscriber.consent_source or source,
+                    consent_time=subscriber.consent_time or stamp,
+                    token=subscriber.token or new_token(),
+                )))  # fmt: skip
+                actions.append("added")
+                continue
+            new = merge(old, subscriber)
+            if new == old:
+                actions.append("unchanged")
+                continue
+            updates.append((new.name, new.language, new.status, new.consent_source,
+                            new.consent_time, new.consent_address, stamp, old.id))  # fmt: skip
+            if new.status != old.status:
+                consents.append((old.id, stamp, new.status, source or new.consent_source, ""))
+            actions.append("updated")
+        if added:
+            self.store.executemany(
                 "INSERT INTO subscribers (email, name, language, status, consent_source,"
                 " consent_time, consent_address, token, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                (
-                    subscriber.email, subscriber.name, subscriber.language, subscriber.status,
-                    consent_source, subscriber.consent_time or stamp,
-                    subscriber.consent_address, subscriber.token or new_token(), stamp, stamp,
-                ),
+                " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                [(s.email, s.name, s.language, s.status, s.consent_source, s.consent_time,
+                  s.consent_address, s.token, stamp, stamp) for _, s in added],
             )  # fmt: skip
-            self.record(id_, subscriber.status, consent_source, subscriber.consent_address)
-            return "added"
-        new = merge(old, subscriber)
-        if new == old:
-            return "unchanged"
-        self.store.execute(
-            "UPDATE subscribers SET name=?, language=?, status=?, consent_source=?,"
-            " consent_time=?, consent_address=?, updated_at=? WHERE id=?",
-            (new.name, new.language, new.status, new.consent_source, new.consent_time,
-             new.consent_address, stamp, old.id),
-        )  # fmt: skip
-        if new.status != old.status:
-            self.record(old.id, new.status, source or new.consent_source, "")
-        return "updated"
+            rows = self._matching([s.email for _, s in added])
+            for place, (index, subscriber) in enumerate(added):
+                row = rows.get(place)
+                if row is None:  # not added, and no row has its address: its token is taken
+                    raise SubscriberError(
+                        f"cannot add {subscriber.email}: its token is another subscriber's"
+                    )
+                if row.token != subscriber.token:
+                    # Added meanwhile (the web service, a twin in the batch): merged into it.
+                    actions[index] = self.save(subscriber, source=source)
+                    continue
+                consents.append((row.id, stamp, subscriber.status, subscriber.consent_source,
+                                 subscriber.consent_address))  # fmt: skip
+        if updates:
+            self.store.executemany(
+                "UPDATE subscribers SET name=?, language=?, status=?, consent_source=?,"
+                " consent_time=?, consent_address=?, updated_at=? WHERE id=?",
+                updates,
+            )
+        if consents:
+            self.store.executemany(
+                "INSERT INTO consents (subscriber_id, at, action, source, address)"
+                " VALUES (?, ?, ?, ?, ?)",
+                consents,
+            )
+        return actions
+
+    def _matching(self, emails: list[str]) -> dict[int, Subscriber]:
+        """The subscribers with these addresses (as the database compares them), by place."""
+        params: list[object] = []
+        for index, email in enumerate(emails):
+            try:
+                params += (normalise_email(email), index)
+            except ValueError:
+                continue  # no row can have it
+        if not params:
+            return {}
+        values = ", ".join(["(?, CAST(? AS INTEGER))"] * (len(params) // 2))
+        rows = self.store.rows(
+            f"WITH v (email, i) AS (VALUES {values}) SELECT v.i, {_PREFIXED} FROM v"
+            f" JOIN subscribers s ON {self.store.dialect.email_join}",
+            params,
+        )
+        return {row[0]: _subscriber(row[1:]) for row in rows}
 
     def record(self, subscriber_id: int | None, action: str, source: str, address: str) -> None:
         """One line of the consent record."""
