@@ -132,6 +132,11 @@ def test_send_is_manual_approved_and_one_run_per_issue():
     assert on["workflow_dispatch"]["inputs"]["senders"]["default"] == "1"
     assert job["strategy"]["fail-fast"] is False
     assert "needs.plan.outputs.senders" in job["strategy"]["matrix"]["sender"]
+    # Connections per sender: [send] connections unless the run asks for more.
+    assert on["workflow_dispatch"]["inputs"]["connections"]["default"] == ""
+    send = next(s for s in job["steps"] if "publisher send" in s.get("run", ""))
+    assert send["env"]["CONNECTIONS"] == "${{ inputs.connections }}"
+    assert '--connections "$CONNECTIONS"' in send["run"]
 
 
 def test_workflows_never_expand_inputs_inside_scripts():
