@@ -225,6 +225,20 @@ def test_addresses_the_database_takes_as_one_are_merged_in_one_batch(project):
     (only,) = list(subs.all())
     assert only.name == "An Nguyễn" and only.email == "An@example.org"
     assert len(subs.consents(only)) == 1
+    # The twin's empty consent cells did not become a new consent: the first one's stays.
+    assert only.consent_source == "test"
+    first_time = only.consent_time
+    with subs.store.transaction():
+        subs.save_many(
+            [Subscriber(email="bo@example.org", consent_source="form",
+                        consent_time="2024-05-01T01:00:00+00:00"),
+             Subscriber(email="BO@example.org", name="Bo")], source="later",
+        )  # fmt: skip
+    bo = subs.get("bo@example.org")
+    assert (bo.consent_source, bo.consent_time, bo.name) == (
+        "form", "2024-05-01T01:00:00+00:00", "Bo",
+    )  # fmt: skip
+    assert subs.get("an@example.org").consent_time == first_time
 
 
 def test_a_token_that_is_another_subscriber_s_is_refused_by_address(project):

@@ -164,8 +164,9 @@ class SubscriberList:
                         f"cannot add {subscriber.email}: its token is another subscriber's"
                     )
                 if row.token != subscriber.token:
-                    # Added meanwhile (the web service, a twin in the batch): merged into it.
-                    actions[index] = self.save(subscriber, source=source)
+                    # Added meanwhile (the web service, a twin in the batch): merged into it
+                    # as given (not with the consent defaults filled in for a new row).
+                    actions[index] = self.save(batch[index], source=source)
                     continue
                 consents.append((row.id, stamp, subscriber.status, subscriber.consent_source,
                                  subscriber.consent_address))  # fmt: skip
