@@ -35,9 +35,7 @@ class Dialect:
     now: str
     # After a SELECT of ledger rows to claim: skip rows another sender is claiming.
     skip_locked: str
-    # Addresses are unique whatever their case.
-    email_is: str
-    # The same, between ``subscribers s`` and a list of addresses ``v``.
+    # Addresses are unique whatever their case: how ``subscribers s`` meets a list ``v``.
     email_join: str
 
 
@@ -46,15 +44,14 @@ DIALECTS = {
         begin="BEGIN IMMEDIATE",
         now="((julianday('now') - 2440587.5) * 86400.0)",
         skip_locked="",
-        email_is="email = ?",  # the column is COLLATE NOCASE
-        email_join="s.email = v.email",  # the left operand's collation applies
+        # The column is COLLATE NOCASE, and the left operand's collation applies.
+        email_join="s.email = v.email",
     ),
     "postgresql": Dialect(
         begin="BEGIN",
         now="extract(epoch from clock_timestamp())::double precision",
         skip_locked="FOR UPDATE OF d SKIP LOCKED",
-        email_is="lower(email) = lower(?)",  # served by the index on lower(email)
-        email_join="lower(s.email) = lower(v.email)",
+        email_join="lower(s.email) = lower(v.email)",  # served by the index on lower(email)
     ),
 }
 

@@ -51,14 +51,7 @@ class SubscriberList:
 
     def get(self, email: str) -> Subscriber | None:
         """The subscriber with this address (case-insensitive), if any."""
-        try:
-            email = normalise_email(email)
-        except ValueError:
-            return None
-        row = self.store.one(
-            f"SELECT {COLUMNS} FROM subscribers WHERE {self.store.dialect.email_is}", (email,)
-        )
-        return _subscriber(row) if row else None
+        return self._matching([email]).get(0)
 
     def by_id(self, id_: int) -> Subscriber | None:
         row = self.store.one(f"SELECT {COLUMNS} FROM subscribers WHERE id = ?", (id_,))
